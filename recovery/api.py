@@ -1,0 +1,139 @@
+"""The JSON API for integrations (SPEC 6.4), behind bearer tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, g, jsonify, request
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
+
+from recovery.documents import enrollment_document, flag_document
+from recovery.enrollment import enroll
+from recovery.models import Enrollment
+from recovery.requests import db
+from recovery.runtime import utc_now
+from recovery.states import FlagStatus
+from recovery.tokens import find_token
+from recovery.validation import EnrollmentRequest, InvalidRequest
+from recovery.worklist import flag_age_minutes, worklist
+
+blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+PUBLIC_ENDPOINTS = {"api.openapi"}
+
+
+def error(status: int, message: str, fields: dict[str, str] | None = None) -> ResponseReturnValue:
+    """A JSON error body with a status code."""
+    body: dict[str, Any] = {"error": message}
+    if fields is not None:
+        body["fields"] = fields
+    return jsonify(body), status
+
+
+@blueprint.before_request
+def require_token() -> ResponseReturnValue | None:
+    """Refuse requests without a live bearer token."""
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    row = find_token(db(), token.strip()) if scheme.lower() == "bearer" else None
+    if row is None:
+        response = jsonify(error="a valid API token is required (Authorization: Bearer <token>)")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+        return response, 401
+    row.last_used_at = utc_now()
+    db().commit()
+    g.actor = f"token:{row.id}:{row.name}"
+    return None
+
+
+@blueprint.errorhandler(HTTPException)
+def http_error(exception: HTTPException) -> ResponseReturnValue:
+    """JSON, not HTML, for errors under /api."""
+    return error(exception.code or 500, exception.description or exception.name)
+
+
+def _object(value: Any, key: str, fields: dict[str, str]) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        fields[key] = "must be an object"
+        return {}
+    return value
+
+
+def request_from_json(body: Any) -> EnrollmentRequest:
+    """Read an enrollment request body; raise InvalidRequest when its shape is wrong."""
+    if not isinstance(body, dict):
+        raise InvalidRequest({}, "the request body must be a JSON object")
+    fields: dict[str, str] = {}
+    patient = _object(body.get("patient"), "patient", fields)
+    procedure = _object(body.get("procedure"), "procedure", fields)
+    if "patient" not in body:
+        fields["patient"] = "is required"
+    if fields:
+        raise InvalidRequest(fields)
+    return EnrollmentRequest(
+        name=patient.get("name"),
+        phone=patient.get("phone"),
+        language=patient.get("language"),
+        timezone=patient.get("timezone"),
+        mrn=patient.get("mrn"),
+        sms_consent=patient.get("sms_consent"),
+        procedure_kind=procedure.get("kind"),
+        performed_at=procedure.get("performed_at"),
+        levels=procedure.get("levels"),
+        baseline_pain=procedure.get("baseline_pain"),
+        protocol=body.get("protocol"),
+    )
+
+
+@blueprint.post("/enrollments")
+def create_enrollment() -> ResponseReturnValue:
+    """Enroll a patient; 201 with the enrollment, 400 naming every bad field."""
+    runtime = current_app.extensions["recovery"]
+    session = db()
+    try:
+        result = enroll(
+            session,
+            request_from_json(request.get_json(silent=True)),
+            clinic=runtime.clinic,
+            actor=g.actor,
+            source="api",
+            now=utc_now(),
+        )
+    except InvalidRequest as invalid:
+        session.rollback()
+        return error(400, invalid.message, invalid.fields)
+    session.commit()
+    return jsonify(enrollment_document(session, result.enrollment)), 201 if result.is_new else 200
+
+
+@blueprint.get("/enrollments/<int:enrollment_id>")
+def show_enrollment(enrollment_id: int) -> ResponseReturnValue:
+    """One enrollment with its check-ins, flags and messages."""
+    enrollment = db().get(Enrollment, enrollment_id)
+    if enrollment is None:
+        return error(404, f"there is no enrollment {enrollment_id}")
+    return jsonify(enrollment_document(db(), enrollment))
+
+
+@blueprint.get("/flags")
+def list_flags() -> ResponseReturnValue:
+    """Flags with a status (open by default), most severe and oldest first."""
+    status_name = request.args.get("status", "open")
+    if status_name not in {status.value for status in FlagStatus}:
+        return error(400, "unknown status", {"status": "must be open, acknowledged or resolved"})
+    now = utc_now()
+    rows = worklist(db(), FlagStatus(status_name))
+    flags = [
+        {
+            **flag_document(row.flag),
+            "patient_id": row.patient_id,
+            "patient_name": row.patient_name,
+            "latest_pain": row.latest_pain,
+            "age_minutes": flag_age_minutes(row.flag, now),
+        }
+        for row in rows
+    ]
+    return jsonify(flags=flags)

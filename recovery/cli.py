@@ -1,0 +1,175 @@
+"""The command line (SPEC 6.3): ``flask --app recovery COMMAND``."""
+
+from __future__ import annotations
+
+import sys
+from zoneinfo import ZoneInfo
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from recovery.documents import iso
+from recovery.enrollment import enroll
+from recovery.imports import UnreadableImport, import_rows, read_rows
+from recovery.models import Enrollment
+from recovery.protocols import load_defaults
+from recovery.runtime import Runtime, utc_now
+from recovery.schema import upgrade_database
+from recovery.staff import AccountError, create_user
+from recovery.tokens import create_token
+from recovery.validation import EnrollmentRequest, InvalidRequest
+
+CLI_ACTOR = "cli"
+# How enrollment fields are called on the command line, for error messages.
+OPTION_NAMES = {
+    "patient.name": "--name",
+    "patient.phone": "--phone",
+    "patient.language": "--language",
+    "patient.timezone": "--timezone",
+    "patient.mrn": "--mrn",
+    "patient.sms_consent": "--consent",
+    "procedure.kind": "--procedure",
+    "procedure.performed_at": "--performed-at",
+    "procedure.baseline_pain": "--baseline-pain",
+    "procedure.levels": "--levels",
+    "protocol": "--protocol",
+}
+
+
+def runtime() -> Runtime:
+    """The runtime of the app the command runs in."""
+    found: Runtime = current_app.extensions["recovery"]
+    return found
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create or upgrade the database schema and load the default protocols."""
+    rt = runtime()
+    upgrade_database(rt.engine)
+    with rt.transaction() as session:
+        protocols = load_defaults(session, now=utc_now())
+    names = ", ".join(f"{p.name} v{p.version}" for p in protocols)
+    click.echo(f"Database is ready ({rt.engine.url.render_as_string()}); protocols: {names}")
+
+
+@click.command("create-user")
+@with_appcontext
+@click.argument("email")
+@click.option("--role", type=click.Choice(["nurse", "admin"]), required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_user_command(email: str, role: str, password: str) -> None:
+    """Create a staff account (asks for the password when not given)."""
+    try:
+        with runtime().transaction() as session:
+            user = create_user(session, email, role, password, actor=CLI_ACTOR, now=utc_now())
+    except AccountError as problem:
+        raise click.ClickException(str(problem)) from None
+    click.echo(f"Created {user.role.value} {user.email}")
+
+
+@click.command("create-api-token")
+@with_appcontext
+@click.argument("name")
+def create_api_token_command(name: str) -> None:
+    """Create an API token and print it (it is shown only this once)."""
+    try:
+        with runtime().transaction() as session:
+            _row, token = create_token(session, name, actor=CLI_ACTOR, now=utc_now())
+    except ValueError as problem:
+        raise click.ClickException(str(problem)) from None
+    click.echo(token)
+
+
+@click.command("enroll")
+@with_appcontext
+@click.option("--name", required=True, help="Patient's full name.")
+@click.option("--phone", required=True, help="Mobile number, any format.")
+@click.option("--performed-at", required=True, help="Procedure time, ISO 8601 with offset.")
+@click.option("--consent", is_flag=True, help="Staff confirmed the patient agreed to texts.")
+@click.option("--language", default="en", show_default=True)
+@click.option("--timezone", default=None, help="IANA timezone (default: DEFAULT_TIMEZONE).")
+@click.option("--protocol", default="vertebroplasty", show_default=True)
+@click.option("--procedure", default="vertebroplasty", show_default=True)
+@click.option("--baseline-pain", default=None)
+@click.option("--levels", default=None)
+@click.option("--mrn", default=None)
+def enroll_command(**options: str) -> None:
+    """Enroll one patient and print the enrollment id and its check-ins."""
+    request = EnrollmentRequest(
+        name=options["name"],
+        phone=options["phone"],
+        performed_at=options["performed_at"],
+        sms_consent=bool(options["consent"]),
+        language=options["language"],
+        timezone=options["timezone"],
+        protocol=options["protocol"],
+        procedure_kind=options["procedure"],
+        baseline_pain=options["baseline_pain"],
+        levels=options["levels"],
+        mrn=options["mrn"],
+    )
+    rt = runtime()
+    try:
+        with rt.transaction() as session:
+            result = enroll(
+                session, request, clinic=rt.clinic, actor=CLI_ACTOR, source="cli", now=utc_now()
+            )
+            lines = describe_enrollment(result.enrollment, is_new=result.is_new)
+    except InvalidRequest as invalid:
+        raise click.ClickException(describe_fields(invalid)) from None
+    click.echo("\n".join(lines))
+
+
+def describe_enrollment(enrollment: Enrollment, *, is_new: bool) -> list[str]:
+    """The enrollment id and each check-in's due time in the patient's timezone."""
+    zone = ZoneInfo(enrollment.patient.timezone)
+    heading = "Enrollment" if is_new else "Already enrolled as enrollment"
+    lines = [f"{heading} {enrollment.id} (patient {enrollment.patient.id})"]
+    lines += [
+        f"  check-in {c.label}: due {iso(c.due_at, zone)} ({c.status.value})"
+        for c in enrollment.check_ins
+    ]
+    return lines
+
+
+def describe_fields(invalid: InvalidRequest) -> str:
+    """One line naming each bad option and why."""
+    parts = [f"{OPTION_NAMES.get(key, key)}: {why}" for key, why in invalid.fields.items()]
+    return "; ".join(parts) or invalid.message
+
+
+@click.command("import-enrollments")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_enrollments_command(path: str) -> None:
+    """Enroll every valid row of a CSV file; report each bad row; exit 1 if any failed."""
+    try:
+        total, rows = read_rows(path)
+    except UnreadableImport as problem:
+        raise click.ClickException(str(problem)) from None
+    with click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
+        report = import_rows(runtime(), rows, actor=CLI_ACTOR, on_row=lambda: bar.update(1))
+    for line_number, reason in report.failures:
+        click.echo(f"line {line_number}: {reason}", err=True)
+    click.echo(
+        f"Enrolled {report.enrolled} of {report.rows} rows"
+        + (f"; {report.already} already enrolled" if report.already else "")
+        + (f"; {len(report.failures)} failed" if report.failures else "")
+    )
+    if report.failures or report.rows == 0:
+        sys.exit(1)
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    for command in (
+        init_db_command,
+        create_user_command,
+        create_api_token_command,
+        enroll_command,
+        import_enrollments_command,
+    ):
+        app.cli.add_command(command)

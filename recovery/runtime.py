@@ -1,0 +1,51 @@
+"""What a running service holds: its settings, database engine and sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from config.settings import Settings
+from recovery.db import make_engine, make_session_factory
+from recovery.enrollment import Clinic
+
+
+@dataclass
+class Runtime:
+    """The service's long-lived parts, built once per process."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    extras: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Runtime:
+        """Build the engine and session factory for these settings."""
+        engine = make_engine(settings.database_url)
+        return cls(settings=settings, engine=engine, sessions=make_session_factory(engine))
+
+    @property
+    def clinic(self) -> Clinic:
+        """The clinic as texts name it."""
+        return Clinic(
+            name=self.settings.clinic_name,
+            phone=self.settings.clinic_phone,
+            default_timezone=self.settings.default_timezone,
+        )
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work is committed at the end, or rolled back on error."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+
+def utc_now() -> datetime:
+    """The current instant, in UTC (only entry points read the clock)."""
+    return datetime.now(UTC)

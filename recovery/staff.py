@@ -1,0 +1,93 @@
+"""Staff accounts: creation, passwords and sign-in checks."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from recovery.audit import record_event
+from recovery.models import StaffUser
+from recovery.states import Role
+
+MIN_PASSWORD_LENGTH = 8
+MAX_FAILED_SIGN_INS = 5
+LOCK_DURATION = timedelta(minutes=15)
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Checked against when the email is unknown, so both paths take the same time.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+class AccountError(ValueError):
+    """A staff account request that cannot be carried out."""
+
+
+def hash_password(password: str) -> str:
+    """A salted scrypt hash of the password."""
+    return generate_password_hash(password, method="scrypt")
+
+
+def check_new_password(password: str) -> None:
+    """Refuse passwords too short to be safe."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def find_user(session: Session, email: str) -> StaffUser | None:
+    """The staff user with this email (case-insensitive), if any."""
+    query = select(StaffUser).where(func.lower(StaffUser.email) == email.strip().lower())
+    return session.scalars(query).first()
+
+
+def create_user(
+    session: Session, email: str, role: str, password: str, *, actor: str, now: datetime
+) -> StaffUser:
+    """Add a staff account; refuse a bad email, role or password, or a taken email."""
+    email = email.strip().lower()
+    if not EMAIL_PATTERN.match(email):
+        raise AccountError(f"{email!r} is not an email address")
+    if role not in {member.value for member in Role}:
+        raise AccountError("the role must be nurse or admin")
+    check_new_password(password)
+    if find_user(session, email) is not None:
+        raise AccountError(f"there is already an account for {email}")
+    user = StaffUser(
+        email=email, password_hash=hash_password(password), role=Role(role), created_at=now
+    )
+    session.add(user)
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="user.create",
+        record_type="staff_user",
+        record_id=user.id,
+        now=now,
+        detail={"email": email, "role": role},
+    )
+    return user
+
+
+def verify_sign_in(
+    session: Session, email: str, password: str, *, now: datetime
+) -> StaffUser | None:
+    """The user if the password is right and the account usable; counts failures and locks."""
+    user = find_user(session, email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if user.locked_until is not None and user.locked_until > now:
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.is_active:
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILED_SIGN_INS:
+            user.locked_until = now + LOCK_DURATION
+            user.failed_logins = 0
+        return None
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    return user

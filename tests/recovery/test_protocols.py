@@ -1,0 +1,120 @@
+"""The default protocol: its settings, its texts within their segment budgets, and versions."""
+
+import copy
+
+import pytest
+from sqlalchemy import select
+
+from recovery.models import Protocol
+from recovery.protocols import (
+    LANGUAGES,
+    TEXT_KEYS,
+    ProtocolError,
+    default_definitions,
+    latest_version,
+    parse_definition,
+    save_version,
+)
+from recovery.runtime import utc_now
+from recovery.segments import encoding, segment_count
+
+DEFAULT = next(d for d in default_definitions() if d["name"] == "vertebroplasty")
+SAMPLE = {
+    "first_name": "Guadalupe",
+    "clinic_name": "Valley Spine Clinic",
+    "clinic_phone": "+15625550100",
+    "initials": "G.M.",
+    "flag_url": "https://checkin.example.org/flags/12345",
+}
+
+
+def test_default_protocol_has_the_spec_schedule_and_thresholds() -> None:
+    spec = parse_definition(DEFAULT)
+    assert [(s.label, s.offset_hours) for s in spec.steps] == [("24h", 24), ("48h", 48)]
+    assert spec.reminder_after_hours == 4
+    assert spec.missed_after_reminder_hours == 4
+    assert spec.latest_lateness_hours == 12
+    assert (spec.window.start.isoformat(), spec.window.end.isoformat()) == ("09:00:00", "20:00:00")
+    assert spec.validity_period_seconds == 3600
+    assert spec.thresholds["severe_pain"] == 10
+    assert spec.thresholds["persistent_pain"] == 7
+    assert spec.thresholds["worsening_pain_points"] == 2
+    assert spec.thresholds["not_improving_percent"] == 30
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("key", TEXT_KEYS)
+def test_every_default_text_fits_its_segment_budget(language: str, key: str) -> None:
+    text = parse_definition(DEFAULT).text(key, language, **SAMPLE)
+    assert "{" not in text
+    budget = 2 if language == "en" else 4
+    assert segment_count(text) <= budget, (len(text), encoding(text))
+
+
+def test_check_in_text_is_the_spec_wording() -> None:
+    text = parse_definition(DEFAULT).text("check_in", "en", **SAMPLE)
+    assert text.startswith("Hi Guadalupe, this is Valley Spine Clinic checking on you")
+    assert "Reply with ONE number from 0 (no pain) to 10 (worst pain imaginable)." in text
+
+
+def test_spanish_check_in_uses_usted_and_the_number_scale() -> None:
+    text = parse_definition(DEFAULT).text("check_in", "es", **SAMPLE)
+    assert "Responda con UN número del 0 (nada de dolor) al 10" in text
+    assert encoding(text) == "UCS-2"
+
+
+def test_welcome_carries_the_carrier_required_words() -> None:
+    text = parse_definition(DEFAULT).text("welcome", "en", **SAMPLE)
+    assert "Reply STOP to opt out, HELP for help. Msg & data rates may apply." in text
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda d: d.update(steps=[]), "steps"),
+        (lambda d: d["steps"][0].update(offset_hours=-3), "steps.0.offset_hours"),
+        (lambda d: d.update(delivery_window={"start": "21:00", "end": "08:00"}), "delivery_window"),
+        (lambda d: d["thresholds"].pop("persistent_pain"), "thresholds.persistent_pain"),
+        (lambda d: d["texts"]["es"].pop("check_in"), "texts.es.check_in"),
+        (lambda d: d.update(validity_period_seconds=0), "validity_period_seconds"),
+    ],
+)
+def test_broken_definitions_are_refused_by_field(change, field) -> None:
+    definition = copy.deepcopy(DEFAULT)
+    change(definition)
+    with pytest.raises(ProtocolError) as caught:
+        parse_definition(definition)
+    assert field in caught.value.fields
+
+
+def test_saving_a_changed_definition_makes_a_new_version(runtime) -> None:
+    with runtime.transaction() as session:
+        first = latest_version(session, "vertebroplasty")
+        assert first is not None and first.version == 1
+        unchanged = save_version(session, copy.deepcopy(DEFAULT), actor="admin", now=utc_now())
+        assert unchanged.id == first.id
+        edited = copy.deepcopy(DEFAULT)
+        edited["steps"] = [{"label": "12h", "offset_hours": 12}, *edited["steps"]]
+        second = save_version(session, edited, actor="admin", now=utc_now())
+        assert second.version == 2
+    with runtime.sessions() as session:
+        versions = session.scalars(select(Protocol.version).order_by(Protocol.version)).all()
+        assert versions == [1, 2]
+
+
+def test_enrollment_keeps_the_version_it_was_planned_with(client, auth, runtime) -> None:
+    body = {
+        "patient": {"name": "Ann Lee", "phone": "+14155552671", "sms_consent": True},
+        "procedure": {"performed_at": "2026-11-23T10:00:00-08:00"},
+    }
+    first = client.post("/api/v1/enrollments", json=body, headers=auth).get_json()
+    edited = copy.deepcopy(DEFAULT)
+    edited["steps"] = [{"label": "72h", "offset_hours": 72}]
+    with runtime.transaction() as session:
+        save_version(session, edited, actor="admin", now=utc_now())
+    body["patient"]["phone"] = "+14155552672"
+    second = client.post("/api/v1/enrollments", json=body, headers=auth).get_json()
+    assert first["protocol_version"] == 1
+    assert [c["label"] for c in first["check_ins"]] == ["24h", "48h"]
+    assert second["protocol_version"] == 2
+    assert [c["label"] for c in second["check_ins"]] == ["72h"]
