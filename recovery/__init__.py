@@ -22,11 +22,15 @@ def create_app(settings: Settings | None = None) -> Flask:
     runtime = Runtime.from_settings(settings)
     app.extensions["recovery"] = runtime
 
-    from recovery import api, cli, health, requests
+    # The factory is the composition root: it alone wires the entry points together.
+    import webhooks
+    from recovery import api, cli, health, requests, web
 
     requests.init_app(app)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(api.blueprint)
+    webhooks.init_app(app)
+    web.init_app(app)
     cli.init_app(app)
     return app
 

@@ -1,1 +1,12 @@
 """Twilio's way in: inbound SMS and delivery-status callbacks, with signature checks."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+blueprint = Blueprint("webhooks", __name__, url_prefix="/webhooks/twilio")
+
+
+def init_app(app: Flask) -> None:
+    """Register the webhook routes."""
+    app.register_blueprint(blueprint)
