@@ -24,6 +24,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     # The factory is the composition root: it alone wires the entry points together.
     import webhooks
+    from jobs import cli as job_commands
     from recovery import api, cli, health, requests, web
 
     requests.init_app(app)
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     webhooks.init_app(app)
     web.init_app(app)
     cli.init_app(app)
+    job_commands.init_app(app)
     return app
 
 

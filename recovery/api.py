@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from recovery.documents import enrollment_document, flag_document
 from recovery.enrollment import enroll
-from recovery.models import Enrollment
+from recovery.flags import FlagTransitionError, InvalidNote, acknowledge, check_note, resolve
+from recovery.models import Enrollment, Flag
 from recovery.requests import db
 from recovery.runtime import utc_now
 from recovery.states import FlagStatus
@@ -137,3 +140,51 @@ def list_flags() -> ResponseReturnValue:
         for row in rows
     ]
     return jsonify(flags=flags)
+
+
+def _note_of(body: Any) -> str:
+    """The note of a flag request body; InvalidNote when the body or the note is wrong."""
+    if body is None:
+        return ""
+    if not isinstance(body, dict):
+        raise InvalidNote('must be sent in a JSON object, as {"note": "..."}')
+    return check_note(body.get("note"))
+
+
+def _change_flag(flag_id: int, change: Callable[[Session, Flag, str], Flag]) -> ResponseReturnValue:
+    """Load a flag for update, read the note, apply one lifecycle step, answer the flag."""
+    session = db()
+    flag = session.get(Flag, flag_id, with_for_update=True)
+    if flag is None:
+        session.rollback()
+        return error(404, f"there is no flag {flag_id}")
+    try:
+        change(session, flag, _note_of(request.get_json(silent=True)))
+    except InvalidNote as invalid:
+        session.rollback()
+        return error(400, f"the note {invalid}", {"note": str(invalid)})
+    except FlagTransitionError as refused:
+        session.rollback()
+        return error(409, str(refused))
+    session.commit()
+    return jsonify(flag_document(flag))
+
+
+@blueprint.post("/flags/<int:flag_id>/acknowledge")
+def acknowledge_flag(flag_id: int) -> ResponseReturnValue:
+    """Acknowledge an open flag (an optional note goes to the audit log)."""
+    return _change_flag(
+        flag_id,
+        lambda session, flag, note: acknowledge(
+            session, flag, actor=g.actor, now=utc_now(), note=note or None
+        ),
+    )
+
+
+@blueprint.post("/flags/<int:flag_id>/resolve")
+def resolve_flag(flag_id: int) -> ResponseReturnValue:
+    """Resolve an open or acknowledged flag with a required note."""
+    return _change_flag(
+        flag_id,
+        lambda session, flag, note: resolve(session, flag, actor=g.actor, note=note, now=utc_now()),
+    )

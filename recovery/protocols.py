@@ -239,5 +239,9 @@ def load_defaults(session: Session, *, now: datetime) -> list[Protocol]:
 
 
 def spec_of(protocol: Protocol) -> ProtocolSpec:
-    """The typed definition of a stored protocol version."""
-    return parse_definition(protocol.definition)
+    """The typed definition of a stored protocol version (parsed once per loaded row)."""
+    cached = protocol.__dict__.get("parsed_spec")
+    if cached is None:
+        cached = parse_definition(protocol.definition)
+        protocol.__dict__["parsed_spec"] = cached
+    return cached

@@ -13,6 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from config.settings import Settings
 from recovery.db import make_engine, make_session_factory
 from recovery.enrollment import Clinic
+from recovery.flags import OnCall
+from recovery.gateways import SmsGateway, make_gateway
+from recovery.outbox import Outbox
+from recovery.pacing import Pacer
+from recovery.signing import public_url
 
 
 @dataclass
@@ -38,6 +43,46 @@ class Runtime:
             phone=self.settings.clinic_phone,
             default_timezone=self.settings.default_timezone,
         )
+
+    @property
+    def gateway(self) -> SmsGateway:
+        """The SMS gateway for SMS_BACKEND, built on first use."""
+        if "gateway" not in self.extras:
+            settings = self.settings
+            self.extras["gateway"] = make_gateway(
+                settings.sms_backend,
+                account_sid=settings.twilio_account_sid,
+                auth_token=settings.twilio_auth_token,
+                api_url=settings.twilio_api_url,
+                from_number=settings.twilio_from_number or None,
+                messaging_service_sid=settings.twilio_messaging_service_sid or None,
+            )
+        gateway: SmsGateway = self.extras["gateway"]  # type: ignore[assignment]
+        return gateway
+
+    @property
+    def outbox(self) -> Outbox:
+        """The sender of queued texts (one per process, shared by its threads)."""
+        if "outbox" not in self.extras:
+            callback = None
+            if self.settings.sms_backend == "twilio":
+                callback = public_url(self.settings, "/webhooks/twilio/status")
+            self.extras["outbox"] = Outbox(
+                sessions=self.sessions,
+                gateway=self.gateway,
+                status_callback=callback,
+                pacer=Pacer(self.settings.sms_rate_per_second),
+            )
+        outbox: Outbox = self.extras["outbox"]  # type: ignore[assignment]
+        return outbox
+
+    @property
+    def on_call(self) -> OnCall | None:
+        """Who is paged for urgent flags, when ON_CALL_PHONE is set."""
+        if not self.settings.on_call_phone:
+            return None
+        base = self.settings.public_base_url
+        return OnCall(phone=self.settings.on_call_phone, flag_url=lambda i: f"{base}/flags/{i}")
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

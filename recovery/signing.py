@@ -25,11 +25,12 @@ def public_url(settings: Settings, path_and_query: str) -> str:
 
 def sign(settings: Settings, url: str, params: Mapping[str, str]) -> str:
     """The X-Twilio-Signature Twilio would send for this URL and these form parameters."""
-    return str(RequestValidator(signing_key(settings)).compute_signature(url, dict(params)))
+    return str(RequestValidator(signing_key(settings)).compute_signature(url, params))
 
 
 def is_signed(settings: Settings, url: str, params: Mapping[str, str], signature: str) -> bool:
     """Whether the signature is Twilio's for this URL and these parameters."""
     if not signature:
         return False
-    return hmac.compare_digest(sign(settings, url, params), signature)
+    # Twilio's validator also accepts the URL with and without its default port.
+    return bool(RequestValidator(signing_key(settings)).validate(url, params, signature))

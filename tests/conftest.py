@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
 
 from config.settings import Settings
 from recovery import create_app, runtime_of
@@ -22,6 +26,9 @@ from recovery.protocols import load_defaults
 from recovery.runtime import Runtime, utc_now
 from recovery.schema import upgrade_database
 from recovery.tokens import create_token
+from tests.twilio_server import TwilioServer
+
+SERVICE_NUMBER = "+15005550006"
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 DATABASES = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
@@ -161,3 +168,54 @@ def auth(api_token: str) -> dict[str, str]:
 def with_settings(settings: Settings, **changes: object) -> Settings:
     """A copy of the settings with some values changed."""
     return replace(settings, **changes)  # type: ignore[arg-type]
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def twilio() -> Iterator[TwilioServer]:
+    """A Twilio-compatible API on loopback."""
+    with TwilioServer() as server:
+        yield server
+
+
+@pytest.fixture
+def live_port() -> int:
+    """The port the live app will listen on (known before the app is built)."""
+    return free_port()
+
+
+@pytest.fixture
+def twilio_settings(settings: Settings, twilio: TwilioServer, live_port: int) -> Settings:
+    """Settings for a service that texts through the test Twilio and is called back live."""
+    return with_settings(
+        settings,
+        sms_backend="twilio",
+        twilio_account_sid=twilio.account_sid,
+        twilio_auth_token=twilio.auth_token,
+        twilio_api_url=twilio.base_url,
+        twilio_from_number=SERVICE_NUMBER,
+        public_base_url=f"http://127.0.0.1:{live_port}",
+    )
+
+
+@pytest.fixture
+def live_app(twilio_settings: Settings, live_port: int) -> Iterator[Flask]:
+    """The app built on Twilio settings and served over real HTTP on loopback."""
+    application = create_app(twilio_settings)
+    runtime = runtime_of(application)
+    with runtime.transaction() as session:
+        load_defaults(session, now=utc_now())
+    server = make_server("127.0.0.1", live_port, application, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield application
+    server.shutdown()
+    thread.join()
+    runtime.gateway.close()  # type: ignore[attr-defined]
+    runtime.engine.dispose()

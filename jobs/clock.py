@@ -1,0 +1,84 @@
+"""APScheduler as the clock: it wakes the due-work pass; the database holds the work.
+
+Only two jobs exist, both in memory with fixed ids: the pass every few seconds, and a
+one-off wake-up at the next due time. Nothing is pickled, so a restart or a code change
+loses nothing: the check-in and message rows are the truth.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.base import BaseScheduler
+from sqlalchemy import func, select
+
+from jobs.due_work import run_due_work
+from recovery.models import CheckIn, Message
+from recovery.runtime import Runtime, utc_now
+from recovery.states import CheckInStatus, MessageStatus
+
+PASS_JOB = "due-work"
+WAKE_JOB = "wake-up"
+INTERVAL = timedelta(seconds=5)
+_logger = logging.getLogger(__name__)
+
+
+def schedule_jobs(scheduler: BaseScheduler, runtime: Runtime) -> BaseScheduler:
+    """Add the due-work pass to a scheduler (every few seconds, starting now)."""
+    scheduler.configure(
+        timezone=UTC,
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
+    )
+    scheduler.add_job(
+        run_pass,
+        "interval",
+        seconds=INTERVAL.total_seconds(),
+        id=PASS_JOB,
+        args=[runtime, scheduler],
+        next_run_time=utc_now(),
+        replace_existing=True,
+    )
+    return scheduler
+
+
+def run_pass(runtime: Runtime, scheduler: BaseScheduler | None = None) -> None:
+    """One due-work pass as of now; log what it did; wake up again at the next due time."""
+    now = utc_now()
+    try:
+        counts = run_due_work(runtime, now=now)
+    except Exception:
+        _logger.exception("the due-work pass failed; the next one will try again")
+        return
+    done = {name: number for name, number in sorted(counts.items()) if number}
+    if done:
+        _logger.info("due work: %s", ", ".join(f"{k}={v}" for k, v in done.items()))
+    if scheduler is not None:
+        _wake_at_next_due(runtime, scheduler, now)
+
+
+def next_due_at(runtime: Runtime, now: datetime) -> datetime | None:
+    """The next instant a check-in falls due or a queued text may be sent."""
+    with runtime.sessions() as session:
+        check_in = session.scalar(
+            select(func.min(CheckIn.due_at)).where(
+                CheckIn.status == CheckInStatus.SCHEDULED,
+                CheckIn.queued_at.is_(None),
+                CheckIn.due_at > now,
+            )
+        )
+        text = session.scalar(
+            select(func.min(Message.next_attempt_at)).where(
+                Message.status == MessageStatus.PENDING, Message.next_attempt_at > now
+            )
+        )
+    return min((t for t in (check_in, text) if t is not None), default=None)
+
+
+def _wake_at_next_due(runtime: Runtime, scheduler: BaseScheduler, now: datetime) -> None:
+    when = next_due_at(runtime, now)
+    if when is None or when - now >= INTERVAL:
+        return
+    scheduler.add_job(
+        run_pass, "date", run_date=when, id=WAKE_JOB, args=[runtime], replace_existing=True
+    )

@@ -1,0 +1,50 @@
+"""Building test data through the service's own functions."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from recovery.enrollment import enroll
+from recovery.runtime import Runtime
+from recovery.validation import EnrollmentRequest
+
+# 10:00 in Los Angeles: inside the delivery window.
+MORNING = datetime.fromisoformat("2026-11-24T18:00:00+00:00")
+
+
+def phone_number(index: int) -> str:
+    """A distinct valid US mobile number for each index."""
+    return f"+1415555{index:04d}"
+
+
+def enroll_patient(
+    runtime: Runtime,
+    phone: str,
+    *,
+    performed_at: datetime = MORNING - timedelta(hours=24),
+    name: str = "Ann Lee",
+    language: str = "en",
+    timezone: str = "America/Los_Angeles",
+    baseline_pain: int | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Enroll one patient and return the enrollment id."""
+    request = EnrollmentRequest(
+        name=name,
+        phone=phone,
+        performed_at=performed_at.isoformat(),
+        sms_consent=True,
+        language=language,
+        timezone=timezone,
+        baseline_pain=baseline_pain,
+    )
+    with runtime.transaction() as session:
+        result = enroll(
+            session,
+            request,
+            clinic=runtime.clinic,
+            actor="tests",
+            source="tests",
+            now=now or performed_at,
+        )
+        return result.enrollment.id

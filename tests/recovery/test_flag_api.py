@@ -1,0 +1,173 @@
+"""The flag lifecycle in the JSON API: acknowledge and resolve (SPEC 6.4)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from recovery.enrollment import enroll
+from recovery.flags import raise_flag
+from recovery.models import AuditEvent, Flag
+from recovery.runtime import Runtime
+from recovery.states import FlagKind, FlagStatus
+from recovery.validation import EnrollmentRequest
+
+NOW = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def flag_id(runtime: Runtime) -> int:
+    """An open persistent-pain flag on a fresh enrollment."""
+    request = EnrollmentRequest(
+        name="Maria Lopez",
+        phone="+15625550123",
+        performed_at="2026-11-23T09:30:00-08:00",
+        sms_consent=True,
+        procedure_kind="vertebroplasty",
+        protocol="vertebroplasty",
+    )
+    with runtime.transaction() as session:
+        enrollment = enroll(
+            session, request, clinic=runtime.clinic, actor="tests", source="api", now=NOW
+        ).enrollment
+        flag = raise_flag(session, enrollment, FlagKind.PERSISTENT_PAIN, reason="Pain 8", now=NOW)
+        session.flush()
+        return flag.id
+
+
+def stored(runtime: Runtime, flag_id: int) -> Flag:
+    with runtime.sessions() as session:
+        flag = session.get(Flag, flag_id)
+        assert flag is not None
+        return flag
+
+
+def audit_actions(runtime: Runtime, flag_id: int) -> list[tuple[str, str]]:
+    with runtime.sessions() as session:
+        query = select(AuditEvent).where(
+            AuditEvent.record_type == "flag", AuditEvent.record_id == flag_id
+        )
+        return [(e.action, e.actor) for e in session.scalars(query.order_by(AuditEvent.id))]
+
+
+def test_acknowledging_an_open_flag_answers_the_acknowledged_flag(client, auth, flag_id) -> None:
+    response = client.post(f"/api/v1/flags/{flag_id}/acknowledge", headers=auth)
+    assert response.status_code == 200
+    document = response.get_json()
+    assert (document["id"], document["status"]) == (flag_id, "acknowledged")
+    assert document["acknowledged_by"] == "token:1:tests"
+    assert datetime.fromisoformat(document["acknowledged_at"]).tzinfo is not None
+
+
+def test_acknowledged_flag_moves_to_the_acknowledged_list(client, auth, flag_id) -> None:
+    client.post(f"/api/v1/flags/{flag_id}/acknowledge", json={"note": "On it"}, headers=auth)
+    open_ids = [f["id"] for f in client.get("/api/v1/flags", headers=auth).get_json()["flags"]]
+    listed = client.get("/api/v1/flags?status=acknowledged", headers=auth).get_json()["flags"]
+    assert open_ids == []
+    assert [f["id"] for f in listed] == [flag_id]
+
+
+def test_resolving_stores_the_note_and_who_resolved(client, auth, runtime, flag_id) -> None:
+    body = {"note": "Called the patient; pain controlled with medication."}
+    response = client.post(f"/api/v1/flags/{flag_id}/resolve", json=body, headers=auth)
+    assert response.status_code == 200
+    document = response.get_json()
+    assert document["status"] == "resolved"
+    assert document["resolution_note"] == body["note"]
+    assert document["resolved_by"] == "token:1:tests"
+    assert stored(runtime, flag_id).status == FlagStatus.RESOLVED
+
+
+def test_every_change_through_the_api_is_audited_with_the_token(
+    client, auth, runtime, flag_id
+) -> None:
+    client.post(f"/api/v1/flags/{flag_id}/acknowledge", headers=auth)
+    client.post(f"/api/v1/flags/{flag_id}/resolve", json={"note": "Done"}, headers=auth)
+    assert audit_actions(runtime, flag_id) == [
+        ("flag.raise", "system"),
+        ("flag.acknowledge", "token:1:tests"),
+        ("flag.resolve", "token:1:tests"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "data"),
+    [
+        ({}, None),
+        ({"note": ""}, None),
+        ({"note": "   "}, None),
+        ({"note": "x" * 2001}, None),
+        ({"note": 42}, None),
+        ([1, 2], None),
+        (None, ""),
+        (None, "not json"),
+    ],
+    ids=["no note", "empty", "blank", "too long", "number", "array", "no body", "not json"],
+)
+def test_resolving_without_a_usable_note_gets_400_and_changes_nothing(
+    client, auth, runtime, flag_id, body, data
+) -> None:
+    headers = {**auth, "Content-Type": "application/json"}
+    if body is not None:
+        response = client.post(f"/api/v1/flags/{flag_id}/resolve", json=body, headers=auth)
+    else:
+        response = client.post(f"/api/v1/flags/{flag_id}/resolve", data=data, headers=headers)
+    assert response.status_code == 400
+    assert "note" in response.get_json()["fields"]
+    assert response.get_json()["error"].startswith("the note")
+    assert stored(runtime, flag_id).status == FlagStatus.OPEN
+    assert audit_actions(runtime, flag_id) == [("flag.raise", "system")]
+
+
+def test_a_note_of_exactly_2000_characters_is_kept(client, auth, flag_id) -> None:
+    note = "x" * 2000
+    response = client.post(f"/api/v1/flags/{flag_id}/resolve", json={"note": note}, headers=auth)
+    assert response.status_code == 200
+    assert response.get_json()["resolution_note"] == note
+
+
+def test_acknowledging_with_a_too_long_note_gets_400(client, auth, runtime, flag_id) -> None:
+    body = {"note": "x" * 2001}
+    response = client.post(f"/api/v1/flags/{flag_id}/acknowledge", json=body, headers=auth)
+    assert response.status_code == 400
+    assert "2000" in response.get_json()["fields"]["note"]
+    assert stored(runtime, flag_id).status == FlagStatus.OPEN
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "message"),
+    [
+        ("acknowledge", "acknowledge", "only an open flag can be acknowledged"),
+        ("resolve", "acknowledge", "only an open flag can be acknowledged"),
+        ("resolve", "resolve", "already resolved"),
+    ],
+)
+def test_a_step_the_flags_status_does_not_allow_gets_409(
+    client, auth, runtime, flag_id, first, then, message
+) -> None:
+    body = {"note": "Done"}
+    assert (
+        client.post(f"/api/v1/flags/{flag_id}/{first}", json=body, headers=auth).status_code == 200
+    )
+    before = stored(runtime, flag_id)
+    response = client.post(f"/api/v1/flags/{flag_id}/{then}", json=body, headers=auth)
+    assert response.status_code == 409
+    assert message in response.get_json()["error"]
+    after = stored(runtime, flag_id)
+    assert (after.status, after.updated_at) == (before.status, before.updated_at)
+
+
+@pytest.mark.parametrize("step", ["acknowledge", "resolve"])
+def test_unknown_flag_is_404_in_json(client, auth, step) -> None:
+    response = client.post(f"/api/v1/flags/999/{step}", json={"note": "Done"}, headers=auth)
+    assert response.status_code == 404
+    assert "999" in response.get_json()["error"]
+
+
+@pytest.mark.parametrize("step", ["acknowledge", "resolve"])
+def test_flag_steps_need_a_token(client, runtime, flag_id, step) -> None:
+    response = client.post(f"/api/v1/flags/{flag_id}/{step}", json={"note": "Done"})
+    assert response.status_code == 401
+    assert stored(runtime, flag_id).status == FlagStatus.OPEN
