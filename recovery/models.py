@@ -149,6 +149,7 @@ class Message(Base):
     enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollments.id"))
     check_in_id: Mapped[int | None] = mapped_column(ForeignKey("check_ins.id"), index=True)
     flag_id: Mapped[int | None] = mapped_column(ForeignKey("flags.id"))
+    in_reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
     to_number: Mapped[str] = mapped_column(String(20))
     from_number: Mapped[str | None] = mapped_column(String(20))
     body: Mapped[str] = mapped_column(Text)

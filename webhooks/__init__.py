@@ -9,6 +9,6 @@ blueprint = Blueprint("webhooks", __name__, url_prefix="/webhooks/twilio")
 
 def init_app(app: Flask) -> None:
     """Register the webhook routes."""
-    from webhooks import status  # noqa: F401  (its routes join the blueprint)
+    from webhooks import sms, status  # noqa: F401  (their routes join the blueprint)
 
     app.register_blueprint(blueprint)

@@ -1,0 +1,70 @@
+"""Answering a patient's text: keywords, warning signs, then the check-in's questions.
+
+The order matters. A keyword (STOP, START, HELP) is only ever a keyword. Warning signs are
+looked for in every other text, whatever the check-in's state. What is left is read as the
+answer to the question the open check-in waits on: pain first, then activity.
+"""
+
+from __future__ import annotations
+
+from recovery.answers import take_answers
+from recovery.consent import opt_in, opt_out
+from recovery.keywords import Keyword, is_stop_request, match_keyword
+from recovery.states import FlagKind, Severity
+from recovery.turns import Turn, quote
+from recovery.warning_signs import WarningSign, find_warning_signs
+
+TWILIO_OPT_OUT_TYPES = {"STOP": Keyword.OPT_OUT, "START": Keyword.OPT_IN, "HELP": Keyword.HELP}
+
+
+def answer_text(turn: Turn) -> list[str]:
+    """Do what the text asks or tells, and return the replies to send."""
+    keyword = _keyword(turn)
+    if keyword is not None:
+        _obey(turn, keyword)
+        return turn.replies
+    if is_stop_request(turn.message.body):
+        opt_out(turn.session, turn.patient, how="asked in words to stop", now=turn.now)
+        turn.say("opt_out_confirmation")
+        return turn.replies
+    signs = find_warning_signs(turn.message.body)
+    if signs:
+        _warn(turn, signs)
+    take_answers(turn, has_warning=bool(signs))
+    return turn.replies
+
+
+def _keyword(turn: Turn) -> Keyword | None:
+    opt_out_type = (turn.message.raw or {}).get("OptOutType", "").strip().upper()
+    return TWILIO_OPT_OUT_TYPES.get(opt_out_type) or match_keyword(turn.message.body)
+
+
+def _obey(turn: Turn, keyword: Keyword) -> None:
+    if keyword == Keyword.OPT_OUT:
+        # Twilio sends the carrier-required confirmation itself.
+        opt_out(turn.session, turn.patient, how="replied STOP", now=turn.now)
+    elif keyword == Keyword.OPT_IN:
+        opt_in(turn.session, turn.patient, how="replied START", now=turn.now)
+    else:
+        turn.say("help")
+
+
+def _warn(turn: Turn, signs: list[WarningSign]) -> None:
+    urgent = [sign for sign in signs if not sign.is_negated]
+    words = "; ".join(f'{sign.sign} ("{sign.phrase}")' for sign in urgent or signs)
+    said = quote(turn.message.body)
+    if urgent:
+        turn.flag(
+            FlagKind.RED_FLAG_SYMPTOMS,
+            f"Warning signs: {words}. The patient wrote: {said}",
+            severity=Severity.URGENT,
+            on_call=turn.on_call,
+        )
+        turn.say("urgent_advice")
+    else:
+        turn.flag(
+            FlagKind.RED_FLAG_SYMPTOMS,
+            f"Warning signs mentioned as absent: {words}; please confirm. "
+            f"The patient wrote: {said}",
+            severity=Severity.HIGH,
+        )

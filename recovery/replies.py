@@ -1,0 +1,98 @@
+"""Answering a stored inbound text once, and keeping what we answered."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from recovery.conversation import answer_text
+from recovery.inbound import find_patient, replies_to
+from recovery.models import Message
+from recovery.protocols import default_definitions, parse_definition
+from recovery.runtime import Runtime
+from recovery.states import Direction, FlagKind, MessageKind, MessageStatus
+from recovery.turns import Turn, current_enrollment
+
+FALLBACK_RECEIVED = "Thank you, your care team will see your message. For an emergency call 911."
+_logger = logging.getLogger(__name__)
+
+
+def answer_inbound(runtime: Runtime, message_id: int, *, now: datetime) -> list[str]:
+    """Understand and answer a stored text (or repeat the answer it already got)."""
+    with runtime.transaction() as session:
+        message = session.get(Message, message_id, with_for_update=True)
+        assert message is not None
+        if message.processed_at is not None:
+            return [reply.body for reply in replies_to(session, message)]
+        patient = find_patient(session, message.from_number or "")
+        if patient is None:
+            replies = [_unknown_number_text(runtime)]
+        else:
+            enrollment = current_enrollment(patient)
+            message.patient_id, message.enrollment_id = patient.id, enrollment and enrollment.id
+            turn = Turn(session, message, patient, enrollment, runtime.clinic, runtime.on_call, now)
+            replies = answer_text(turn)
+        _keep_replies(session, message, replies, now)
+        return replies
+
+
+def answer_after_failure(runtime: Runtime, message_id: int, *, now: datetime) -> list[str]:
+    """The text could not be handled: keep it, flag it for a nurse, say it was received."""
+    try:
+        with runtime.transaction() as session:
+            message = session.get(Message, message_id, with_for_update=True)
+            assert message is not None
+            if message.processed_at is not None:
+                return [reply.body for reply in replies_to(session, message)]
+            patient = find_patient(session, message.from_number or "")
+            enrollment = current_enrollment(patient) if patient else None
+            replies: list[str] = []
+            if patient is not None and enrollment is not None:
+                turn = Turn(session, message, patient, enrollment, runtime.clinic, None, now)
+                turn.flag(FlagKind.NEEDS_REVIEW, "A text could not be handled automatically.")
+                replies = [_received_text(turn)]
+            _keep_replies(session, message, replies, now)
+            return replies
+    except Exception:
+        _logger.exception("could not even flag inbound text %s; it stays stored", message_id)
+        return []
+
+
+def _received_text(turn: Turn) -> str:
+    try:
+        turn.say("received")
+        return turn.replies[-1]
+    except Exception:
+        _logger.exception("the protocol's wording could not be used")
+        return FALLBACK_RECEIVED
+
+
+def _keep_replies(session: Session, message: Message, replies: list[str], now: datetime) -> None:
+    for body in replies:
+        session.add(
+            Message(
+                direction=Direction.OUTBOUND,
+                kind=MessageKind.RESPONSE,
+                patient_id=message.patient_id,
+                enrollment_id=message.enrollment_id,
+                check_in_id=message.check_in_id,
+                in_reply_to_id=message.id,
+                to_number=message.from_number or "",
+                from_number=message.to_number,
+                body=body,
+                status=MessageStatus.QUEUED,
+                created_at=now,
+                sent_at=now,
+                status_at=now,
+            )
+        )
+    message.processed_at = now
+
+
+def _unknown_number_text(runtime: Runtime) -> str:
+    """The reply to a number we don't know: who we are and the clinic's phone."""
+    spec = parse_definition(default_definitions()[0])
+    clinic = runtime.clinic
+    return spec.text("unknown_number", "en", clinic_name=clinic.name, clinic_phone=clinic.phone)

@@ -1,0 +1,93 @@
+"""Splitting folded reply text into words, numbers and marks, and into clauses."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from recovery.folding import word_set
+from recovery.numbers import number_word_value
+
+TokenKind = Literal["number", "word", "mark"]
+
+_TOKEN = re.compile(
+    r"[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])"  # 1,000
+    r"|[0-9]+\.[0-9]+"  # 6.5
+    r"|[0-9]+,5(?![0-9])"  # 6,5 (a decimal comma, as Spanish writes halves)
+    r"|[0-9]+"
+    r"|[^\W\d_]+"
+    r"|\S"
+)
+_CLAUSE_MARKS = frozenset(".;!?\n")
+_CLAUSE_WORDS = frozenset({"but", "pero", "though", "although", "however", "aunque"})
+
+# Words that carry no answer: what is left once these go is what the reply really says.
+FILLER_WORDS = word_set(
+    """
+    ok okay k kk thanks thank you thx ty tks gracias lol haha hehe jaja jeje hi hello hey
+    hola yes yeah yep yup si i id would say its it is was about like maybe probably um uh
+    umm hmm today hoy now ahora pain dolor my the el la mi es de a an so well pues bueno
+    just only right around approximately approx roughly guess think creo que diria sera
+    muchas very much answer reply respuesta level nivel score and y im am estoy feel feeling
+    me siento at en
+    """
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word, number or mark of folded text, with where it sits."""
+
+    text: str
+    kind: TokenKind
+    start: int
+    end: int
+    is_glued: bool = False
+    value: float | None = None
+
+    @property
+    def is_digits(self) -> bool:
+        """Whether the token is a number written in digits."""
+        return self.kind == "number" and self.text[0].isdigit()
+
+
+def tokenize(text: str) -> list[Token]:
+    """The tokens of folded text; spelled-out numbers from zero to ten become numbers."""
+    tokens: list[Token] = []
+    previous_end = -1
+    for match in _TOKEN.finditer(text):
+        tokens.append(_token(match.group(), match.start(), match.end(), previous_end))
+        previous_end = match.end()
+    return tokens
+
+
+def _token(text: str, start: int, end: int, previous_end: int) -> Token:
+    """A token from the text it matched."""
+    is_glued = start == previous_end
+    if text[0].isdigit():
+        is_decimal_comma = re.fullmatch(r"[0-9]+,5", text) is not None
+        value = float(text.replace(",", ".") if is_decimal_comma else text.replace(",", ""))
+        return Token(text, "number", start, end, is_glued, value)
+    if text.isalpha():
+        spelled = number_word_value(text.removesuffix("ish") if len(text) > 5 else text)
+        if spelled is not None:
+            return Token(text, "number", start, end, is_glued, float(spelled))
+        return Token(text, "word", start, end, is_glued)
+    return Token(text, "mark", start, end, is_glued)
+
+
+def clause_numbers(tokens: list[Token]) -> list[int]:
+    """For each token, the number of the clause it belongs to (split at stops and "but")."""
+    clauses: list[int] = []
+    current = 0
+    for token in tokens:
+        if token.text in _CLAUSE_MARKS or token.text in _CLAUSE_WORDS:
+            current += 1
+        clauses.append(current)
+    return clauses
+
+
+def content_words(tokens: list[Token]) -> list[str]:
+    """The words and numbers of a reply once greetings, thanks and hedges are taken out."""
+    return [t.text for t in tokens if t.kind != "mark" and t.text not in FILLER_WORDS]

@@ -1,0 +1,60 @@
+"""Inbound texts: ``POST /webhooks/twilio/sms``, answered with TwiML.
+
+The text is stored first, in its own transaction; only then is it understood and answered.
+A Twilio retry of the same MessageSid gets the same answer and is stored once. A failure
+while answering never loses the text and never sends Twilio a 5xx: the text is kept and
+flagged for a nurse.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Response, current_app, request
+from flask.typing import ResponseReturnValue
+from twilio.twiml.messaging_response import MessagingResponse
+
+from recovery.inbound import InboundText, store_inbound
+from recovery.replies import answer_after_failure, answer_inbound
+from recovery.runtime import Runtime, utc_now
+from webhooks import blueprint
+from webhooks.signatures import is_from_twilio
+
+_logger = logging.getLogger(__name__)
+
+
+def twiml(replies: list[str]) -> Response:
+    """A TwiML answer with one <Message> per reply (an empty <Response/> for none)."""
+    response = MessagingResponse()
+    for reply in replies:
+        response.message(reply)
+    return Response(str(response), mimetype="text/xml")
+
+
+@blueprint.post("/sms")
+def inbound_sms() -> ResponseReturnValue:
+    """Store, understand and answer one inbound text."""
+    runtime: Runtime = current_app.extensions["recovery"]
+    if not is_from_twilio(runtime.settings, request):
+        return "Forbidden: bad or missing X-Twilio-Signature", 403
+    form = request.form
+    sid = form.get("MessageSid") or form.get("SmsSid") or ""
+    if not sid:
+        return "Bad request: MessageSid is missing", 400
+    text = InboundText(
+        sid=sid,
+        from_number=form.get("From", ""),
+        to_number=form.get("To", ""),
+        body=form.get("Body", ""),
+        params=form.to_dict(),
+    )
+    now = utc_now()
+    with runtime.transaction() as session:
+        message, _is_new = store_inbound(session, text, now=now)
+        message_id = message.id
+    try:
+        replies = answer_inbound(runtime, message_id, now=now)
+    except Exception:
+        _logger.exception("answering inbound text %s failed; it is kept for review", message_id)
+        replies = answer_after_failure(runtime, message_id, now=now)
+    return twiml(replies)
