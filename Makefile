@@ -17,7 +17,9 @@ $(STAMP): requirements.txt
 
 run: $(STAMP)
 	$(FLASK) init-db
-	$(FLASK) run --port 5000
+	$(FLASK) seed-demo
+	@echo "Recovery Check-in: http://127.0.0.1:5000 (Ctrl-C stops it)"
+	$(FLASK) serve --port 5000
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -9,36 +9,19 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from recovery.due_work import end_waits, queue_due_check_ins, queue_reminders
-from recovery.flags import escalate_unacknowledged
+from recovery.due_work import do_due_work
 from recovery.health import SCHEDULER_HEARTBEAT
 from recovery.models import Heartbeat
-from recovery.outbox import send_pending
-from recovery.reconcile import reconcile_expired
 from recovery.runtime import Runtime, utc_now
 
 _logger = logging.getLogger(__name__)
 
 
 def run_due_work(runtime: Runtime, *, now: datetime) -> Counter[str]:
-    """Do all due work once as of ``now``, send what it queued, and return the counts."""
-    counts: Counter[str] = Counter()
-    clinic, on_call = runtime.clinic, runtime.on_call
-    with runtime.transaction() as session:
-        _add(counts, "check_ins_", queue_due_check_ins(session, clinic=clinic, now=now))
-        counts["reminders_queued"] += queue_reminders(session, clinic=clinic, now=now)
-        _add(counts, "check_ins_", end_waits(session, now=now, on_call=on_call))
-        if on_call is not None:
-            counts["pages_repeated"] += escalate_unacknowledged(session, now=now, on_call=on_call)
-    _add(counts, "reconciled_", reconcile_expired(runtime.outbox, now=now))
-    _add(counts, "texts_", send_pending(runtime.outbox, now=now))
+    """Do all due work once as of ``now``, record the heartbeat, and return the counts."""
+    counts = do_due_work(runtime, now=now)
     _beat(runtime, counts)
     return counts
-
-
-def _add(counts: Counter[str], prefix: str, more: Counter[str]) -> None:
-    for name, number in more.items():
-        counts[prefix + name] += number
 
 
 def _beat(runtime: Runtime, counts: Counter[str]) -> None:

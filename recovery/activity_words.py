@@ -18,6 +18,10 @@ _OUT_PLACES = (
     r"|neighbou?rs?|neighbou?rhood|street|road|driveway|car|pharmacy|yard|garden|curb|lobby"
     r"|mall|doctor|bank|restaurant|post office|library|beach|work|dinner|lunch)"
 )
+_STAYING_IN = (
+    r"(?!(?:(?:the|my|a|la|el|mi) )?(?:bed|bathroom|restroom|toilet|kitchen|sleep|couch|room"
+    r"|bedroom|living room|lie|lay|rest|nap|cama|bano|dormir|acostarme|cocina|cuarto|sala)\b)"
+)
 _PHRASES: dict[int, tuple[str, ...]] = {
     1: (
         r"bed\s?(?:ridden|bound)|bed rest|(?:encamad|postrad|acostad|recostad)[oa]s?",
@@ -56,6 +60,8 @@ _PHRASES: dict[int, tuple[str, ...]] = {
         rf"walk(?:ed|ing|s)? (?:to|down|up|around|round) (?:the |my |our |a )?{_OUT_PLACES}",
         rf"(?:went|go|going|drove|driving|been) (?:to|down to) (?:the |a |my |our )?{_OUT_PLACES}",
         r"around the (?:block|neighbou?rhood|yard)|(?:get|got|getting|check|checked) the mail",
+        rf"(?:went|drove) (?:out )?to (?:my |the |a |see |visit ){_STAYING_IN}[^\W\d_]+",
+        rf"fui (?:a |al ){_STAYING_IN}[^\W\d_]+",
         r"went (?:grocery )?shopping|walk(?:ed|ing)? (?:\w+ )?(?:blocks?|miles?|cuadras)",
         r"(?:por|en) la calle|(?:al|en el) parque|por el barrio|por la cuadra",
         r"afuera|fuera de (?:la |mi )?casa|a la calle|en el (?:patio|jardin)",

@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from recovery.demo import ADMIN, NURSE, PATIENTS, is_seeded, seed_demo
 from recovery.documents import iso
 from recovery.enrollment import enroll
 from recovery.imports import UnreadableImport, import_rows, read_rows
@@ -163,6 +164,21 @@ def import_enrollments_command(path: str) -> None:
         sys.exit(1)
 
 
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Create the demo accounts and patients once (never in production)."""
+    rt = runtime()
+    if rt.settings.is_production or rt.settings.sms_backend != "console":
+        raise click.ClickException(
+            "demo data is only for the console SMS backend, not for production"
+        )
+    if not is_seeded(rt):
+        seed_demo(rt, now=utc_now())
+        click.echo(f"Demo data created: {len(PATIENTS)} patients")
+    click.echo(f"Demo logins: nurse {NURSE[0]} / {NURSE[1]}, admin {ADMIN[0]} / {ADMIN[1]}")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (
@@ -171,5 +187,6 @@ def init_app(app: Flask) -> None:
         create_api_token_command,
         enroll_command,
         import_enrollments_command,
+        seed_demo_command,
     ):
         app.cli.add_command(command)

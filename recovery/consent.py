@@ -49,9 +49,7 @@ def opt_out(session: Session, patient: Patient, *, how: str, now: datetime) -> b
     )
     for enrollment in active_enrollments(session, patient):
         for check_in in enrollment.check_ins:
-            if check_in.status == CheckInStatus.SCHEDULED:
-                check_in.status = CheckInStatus.CANCELLED
-                check_in.reason = OPTED_OUT_REASON
+            _stop_waiting(check_in, now)
         raise_flag(
             session,
             enrollment,
@@ -61,6 +59,15 @@ def opt_out(session: Session, patient: Patient, *, how: str, now: datetime) -> b
         )
     _audit(session, patient, "patient.opt_out", how, now)
     return True
+
+
+def _stop_waiting(check_in: CheckIn, now: datetime) -> None:
+    """Cancel a check-in not yet answered; keep a partial answer, but stop waiting for more."""
+    if check_in.status in (CheckInStatus.SCHEDULED, CheckInStatus.SENT):
+        check_in.status = CheckInStatus.CANCELLED
+        check_in.reason = OPTED_OUT_REASON
+    if check_in.status in (CheckInStatus.CANCELLED, CheckInStatus.PARTIAL):
+        check_in.ended_at = check_in.ended_at or now
 
 
 def opt_in(session: Session, patient: Patient, *, how: str, now: datetime) -> bool:
@@ -75,6 +82,7 @@ def opt_in(session: Session, patient: Patient, *, how: str, now: datetime) -> bo
                 check_in.status = CheckInStatus.SCHEDULED
                 check_in.reason = None
                 check_in.queued_at = None
+                check_in.ended_at = None
     _audit(session, patient, "patient.opt_in", how, now)
     return True
 

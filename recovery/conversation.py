@@ -23,13 +23,13 @@ def answer_text(turn: Turn) -> list[str]:
     if keyword is not None:
         _obey(turn, keyword)
         return turn.replies
+    signs = find_warning_signs(turn.message.body)
+    if signs:
+        _warn(turn, signs)
     if is_stop_request(turn.message.body):
         opt_out(turn.session, turn.patient, how="asked in words to stop", now=turn.now)
         turn.say("opt_out_confirmation")
         return turn.replies
-    signs = find_warning_signs(turn.message.body)
-    if signs:
-        _warn(turn, signs)
     take_answers(turn, has_warning=bool(signs))
     return turn.replies
 

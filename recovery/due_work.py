@@ -16,9 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from recovery.enrollment import Clinic
-from recovery.flags import OnCall, evaluate_enrollment, raise_flag
+from recovery.flags import OnCall, escalate_unacknowledged, evaluate_enrollment, raise_flag
 from recovery.models import CheckIn, Enrollment, Message, Patient
+from recovery.outbox import send_pending
 from recovery.protocols import ProtocolSpec, spec_of
+from recovery.reconcile import reconcile_expired
+from recovery.runtime import Runtime
 from recovery.schedule import is_in_window
 from recovery.states import (
     CheckInStatus,
@@ -197,3 +200,23 @@ def complete_if_done(enrollment: Enrollment, *, now: datetime) -> None:
         return
     enrollment.status = EnrollmentStatus.COMPLETED
     enrollment.ended_at = now
+
+
+def do_due_work(runtime: Runtime, *, now: datetime) -> Counter[str]:
+    """All due work once as of ``now``, then send what it queued; return the counts."""
+    counts: Counter[str] = Counter()
+    clinic, on_call = runtime.clinic, runtime.on_call
+    with runtime.transaction() as session:
+        _add(counts, "check_ins_", queue_due_check_ins(session, clinic=clinic, now=now))
+        counts["reminders_queued"] += queue_reminders(session, clinic=clinic, now=now)
+        _add(counts, "check_ins_", end_waits(session, now=now, on_call=on_call))
+        if on_call is not None:
+            counts["pages_repeated"] += escalate_unacknowledged(session, now=now, on_call=on_call)
+    _add(counts, "reconciled_", reconcile_expired(runtime.outbox, now=now))
+    _add(counts, "texts_", send_pending(runtime.outbox, now=now))
+    return counts
+
+
+def _add(counts: Counter[str], prefix: str, more: Counter[str]) -> None:
+    for name, number in more.items():
+        counts[prefix + name] += number

@@ -95,7 +95,7 @@ def _single_numbers(text: str, tokens: list[Token]) -> list[_Number]:
 
 
 def _is_kept(tokens: list[Token], number: _Number) -> bool:
-    """Weak number words ("dies") count only when nothing else is said ("dolor: dies", "dies/10")."""
+    """Weak number words ("dies") count only when nothing else is said ("dolor: dies")."""
     word = tokens[number.span.first].text
     if word not in WEAK_NUMBER_WORDS:
         return True
@@ -111,13 +111,14 @@ def _scaled(tokens: list[Token], index: int) -> tuple[Role, int] | None:
         if end >= len(tokens) or tuple(t.text for t in tokens[index + 1 : end]) != words:
             continue
         role = _DENOMINATORS.get(tokens[end].value or -1.0)
-        if tokens[end].kind == "number" and role is not None and not _is_range(tokens, index):
+        is_date = end + 1 < len(tokens) and tokens[end + 1].is_glued and tokens[end + 1].text == "/"
+        if tokens[end].kind == "number" and role and not is_date and not _is_range(tokens, index):
             return role, end
     return None
 
 
 def _is_range(tokens: list[Token], index: int) -> bool:
-    """"3/4" written together is more likely "3 or 4" than "3 out of 4"."""
+    """ "3/4" written together is more likely "3 or 4" than "3 out of 4"."""
     if index + 2 >= len(tokens):
         return False
     first, slash, second = tokens[index : index + 3]

@@ -41,7 +41,8 @@ _UNITS = word_set(
 _MODIFIERS = word_set(
     """
     extra strength more pain regular small big little short long full whole half a my
-    these those mas mis las los el la prescribed baby quick slow of de dolor for
+    these those mas mis las los el la prescribed baby quick slow of de dolor for good bad great
+    rough hard tough better worse few couple buenos malos buenas malas
     """
 )
 _ORDINAL_ENDINGS = word_set("st nd rd th ro do er da to vo mo")
@@ -78,6 +79,9 @@ _SCALE_TOP_WORDS = word_set("worst peor max maximum maximo highest")
 def find_non_scores(text: str, tokens: list[Token]) -> set[int]:
     """Indexes of the number tokens that are dates, times, doses, counts or codes."""
     found = _in_phone_numbers(text, tokens) | _scale_descriptions(tokens)
+    for chain in _glued_chains(tokens):
+        if _is_clock_or_date(tokens, chain):
+            found.update(i for i in chain if tokens[i].kind == "number")
     for index, token in enumerate(tokens):
         if token.kind == "number" and _is_not_a_score(tokens, index):
             found.add(index)
@@ -89,7 +93,6 @@ def _is_not_a_score(tokens: list[Token], index: int) -> bool:
     return (
         _is_counted(tokens, index)
         or _is_introduced(tokens, index)
-        or _is_clock_or_date(tokens, index)
         or _is_code(tokens, index)
         or _is_negative(tokens, index)
         or _is_denied(tokens, index)
@@ -134,9 +137,8 @@ def _is_introduced(tokens: list[Token], index: int) -> bool:
     )
 
 
-def _is_clock_or_date(tokens: list[Token], index: int) -> bool:
+def _is_clock_or_date(tokens: list[Token], chain: list[int]) -> bool:
     """ "10:30", "11/23", "11/23/2024", "2024-11-23", "555-123-4567"."""
-    chain = _glued_chain(tokens, index)
     marks = {tokens[i].text for i in chain if tokens[i].kind == "mark"}
     numbers = [tokens[i] for i in chain if tokens[i].kind == "number"]
     if ":" in marks and len(numbers) > 1:
@@ -149,15 +151,17 @@ def _is_clock_or_date(tokens: list[Token], index: int) -> bool:
     return False
 
 
-def _glued_chain(tokens: list[Token], index: int) -> list[int]:
-    """The indexes of the digit numbers and marks written together around index."""
-    start = index
-    while start > 0 and tokens[start].is_glued and _is_chain_part(tokens[start - 1]):
-        start -= 1
-    end = index
-    while end + 1 < len(tokens) and tokens[end + 1].is_glued and _is_chain_part(tokens[end + 1]):
-        end += 1
-    return list(range(start, end + 1))
+def _glued_chains(tokens: list[Token]) -> list[list[int]]:
+    """Runs of digit numbers and marks written together ("11/23/2024"), as token indexes."""
+    chains: list[list[int]] = []
+    for index, token in enumerate(tokens):
+        if not _is_chain_part(token):
+            continue
+        if chains and chains[-1][-1] == index - 1 and token.is_glued:
+            chains[-1].append(index)
+        else:
+            chains.append([index])
+    return chains
 
 
 def _is_chain_part(token: Token) -> bool:

@@ -79,13 +79,18 @@ def _is_plausible(mention: Mention) -> bool:
 def _number_candidates(
     tokens: list[Token], mentions: list[Mention], expecting: Question
 ) -> list[_Candidate]:
-    """Each number as pain or activity: as named, else as the reply's shape suggests."""
+    """Each number as pain or activity: as named, else as the reply's shape suggests.
+
+    A bare number outside the range of the question it would answer answers nothing; a named
+    one ("activity 7") stays, so that the reply reads as not understood.
+    """
     ranks = rank_recency(tokens, [m.span for m in mentions])
     roles = _roles(mentions, ranks, expecting)
     return [
         _Candidate(role, _value(mention, role), mention.span, _strength(mention))
         for mention, role in zip(mentions, roles, strict=True)
         if role is not None
+        and (mention.role is not None or _round_half_up(_value(mention, role)) in _VALID[role])
     ]
 
 

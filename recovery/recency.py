@@ -117,7 +117,10 @@ def _clauses(tokens: list[Token]) -> list[int]:
 
 def _owner(
     tokens: list[Token],
-    span: Span, anchors: list[Span], clauses: list[int], markers: list[tuple[Span, float]]
+    span: Span,
+    anchors: list[Span],
+    clauses: list[int],
+    markers: list[tuple[Span, float]],
 ) -> int | None:
     """The anchor a time word belongs to: the nearest in its clause, ties by reading order.
 

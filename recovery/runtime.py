@@ -64,14 +64,14 @@ class Runtime:
     def outbox(self) -> Outbox:
         """The sender of queued texts (one per process, shared by its threads)."""
         if "outbox" not in self.extras:
-            callback = None
+            callback, rate = None, self.settings.sms_rate_per_second
             if self.settings.sms_backend == "twilio":
                 callback = public_url(self.settings, "/webhooks/twilio/status")
             self.extras["outbox"] = Outbox(
                 sessions=self.sessions,
                 gateway=self.gateway,
                 status_callback=callback,
-                pacer=Pacer(self.settings.sms_rate_per_second),
+                pacer=Pacer(rate if self.settings.sms_backend == "twilio" else 0),
             )
         outbox: Outbox = self.extras["outbox"]  # type: ignore[assignment]
         return outbox

@@ -11,6 +11,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from recovery.warning_sign_checks import (
+    SITE,
+    is_a_fever,
+    is_at_site,
+    is_bathroom_accident,
+    is_bleeding,
+    is_fever_reading,
+)
+
 LEG_WEAKNESS = "leg weakness"
 NUMBNESS = "leg numbness or tingling"
 CANT_WALK = "can't walk or feel legs"
@@ -55,16 +64,6 @@ _BREATHE = (
     r"(?:breath|breathe|breathing|breth|brethe|breathin|breating|brething|catch my breath"
     r"|get (?:my |a |enough )?(?:breath|air)|take a (?:deep |full )?breath)"
 )
-_SITE = (
-    r"(?:(?:needle|injection|puncture|procedure) (?:site|spot|area|hole|mark)"
-    r"|needle|injection|puncture|incision|wound|cut|site|spot|area|hole|mark|bandage"
-    r"|band aid|bandaid|dressing|stitch|stitches|sutures?|steri strips?|back|skin"
-    r"|where (?:the needle(?: went in| was)?|they (?:went in|injected|put the needle|stuck me"
-    r"|poked me))"
-    r"|herida|sitio|piquete|pinchazo|curita|venda|vendaje|parche|puncion|cortada|puntos?"
-    r"|espalda|piel|donde (?:me )?(?:pusieron|entro|metieron|picaron|inyectaron)"
-    r"(?: la aguja| la inyeccion)?)"
-)
 _SITE_LOOK = (
     r"(?:red|reddish|redness|rojo|roja|rojiza|colorad[oa]|enrojecid[oa]|swollen|swelling"
     r"|swelled|swolen|sweling|puffy|inflamed|inflamad[oa]|hinchad[oa]|inchad[oa]|hinchazon"
@@ -90,54 +89,6 @@ _PAIN = r"(?:pain|pains|hurt|hurts|hurting|ache|spasm|spasms|worse)"
 _FORTE = (
     r"(?:(?:muy|bien|mas|tan) )?(?:fuerte|intenso|insoportable|horrible|terrible|punzante|agudo)"
 )
-_OTHER_BODY = re.compile(
-    r"\b(?:ankles?|feet|foot|legs?|hands?|fingers?|face|eyes?|belly|stomach|tummy|lips?"
-    r"|gums?|throat|tongue|tobillos?|pies?|piernas?|manos?|dedos|cara|ojos?|panza|estomago"
-    r"|barriga|labios?|garganta|encias)\b"
-)
-_WEATHER = re.compile(r"\b(?:weather|outside|outdoors|out there|afuera|clima|calor|oven)\b")
-_SITE_WORD = re.compile(rf"\b{_SITE}\b")
-_CLAUSE = re.compile(r"[.;!?\n]|\bbut\b|\bpero\b")
-
-
-def _clause(text: str, match: re.Match[str]) -> str:
-    """The clause of folded text around a match."""
-    start = max((m.end() for m in _CLAUSE.finditer(text, 0, match.start())), default=0)
-    following = _CLAUSE.search(text, match.end())
-    return text[start : following.start() if following else len(text)]
-
-
-def _is_at_site(text: str, match: re.Match[str]) -> bool:
-    """Swelling with no other body part named is taken to be at the needle site."""
-    clause = _clause(text, match)
-    return _SITE_WORD.search(clause) is not None or _OTHER_BODY.search(clause) is None
-
-
-def _is_bathroom_accident(text: str, match: re.Match[str]) -> bool:
-    """An "accident" counts only with the bathroom in the same clause."""
-    return re.search(
-        r"\b(?:pee|peed|poop|pooped|bathroom|restroom|toilet|potty|bladder|bowels?|pants|bed"
-        r"|underwear|diaper|myself|urine|stool)\b",
-        _clause(text, match),
-    ) is not None and not re.search(r"\b(?:car|fall|fell|slipped)\b", _clause(text, match))
-
-
-def _is_fever_reading(text: str, match: re.Match[str]) -> bool:
-    """A body temperature of 100.4 F (38 C) or more is a fever; 98.6 or the weather is not."""
-    value = float(match.group("value"))
-    is_weather = _WEATHER.search(_clause(text, match)) is not None
-    return (100.4 <= value <= 110 or 38 <= value <= 43) and not is_weather
-
-
-def _is_a_fever(text: str, match: re.Match[str]) -> bool:
-    """ "Fever", but not "hay fever" or "cabin fever"."""
-    return re.search(r"\b(?:hay|cabin|spring|scarlet)\s*$", text[: match.start()]) is None
-
-
-def _is_bleeding(text: str, match: re.Match[str]) -> bool:
-    """Blood, but not blood pressure, blood sugar, blood thinners or a blood test."""
-    before = text[max(match.start() - 25, 0) : match.start()]
-    return re.search(r"\b(?:presion|azucar|analisis|examen|prueba|nivel|tipo)\b", before) is None
 
 
 @dataclass(frozen=True)
@@ -242,7 +193,7 @@ SIGN_PATTERNS: list[SignPattern] = [
     *_patterns(
         CONTINENCE,
         r"(?:had|having|have|an|an?other) (?:an? |some |little )?accidents?",
-        check=_is_bathroom_accident,
+        check=is_bathroom_accident,
     ),
     *_patterns(
         CHEST_PAIN,
@@ -275,13 +226,14 @@ SIGN_PATTERNS: list[SignPattern] = [
     *_patterns(
         FEVER,
         r"fevers?|feverish|fevr|fver|feaver|fevor|fevah|febrile",
-        check=_is_a_fever,
+        check=is_a_fever,
     ),
     *_patterns(
         FEVER,
         r"(?:have|has|had|having|running|got|get|getting|with|spiking|spiked|spike) (?:a )?"
         r"(?:high |low grade |low-grade |slight |little )?(?:temp|temperature)",
-        r"(?:shaking )?(?:chills|chils|chillls)|rigors|shivering|shivers|shivery|cold sweats?|night sweats",
+        r"(?:shaking )?(?:chills|chils|chillls)|rigors|shivering|shivers|shivery|cold sweats?"
+        r"|night sweats",
         r"fiebres?|calenturas?|febril|fiebra|fiebe|fievre|escalofrios?|escalosfrios?"
         r"|escalofrillos|calofrios?|tiritando|tirito|temblando de frio|destemplad[oa]",
         r"tengo temperatura|con temperatura|temperatura alta",
@@ -291,20 +243,20 @@ SIGN_PATTERNS: list[SignPattern] = [
         r"(?:temp|temperature|temperatura|fever|fiebre|calentura|thermometer|termometro)"
         r"(?: \w+){0,3}? (?P<value>[0-9]{2,3}(?:\.[0-9])?)",
         r"(?P<value>[0-9]{2,3}(?:\.[0-9])?) ?(?:degrees|deg|grados|°)",
-        check=_is_fever_reading,
+        check=is_fever_reading,
     ),
     *_patterns(
         NEEDLE_SITE,
-        rf"{_SITE} (?:\w+ ){{0,3}}?{_SITE_LOOK}(?:(?: and| &| y| or| o|,) {_SITE_LOOK})*",
+        rf"{SITE} (?:\w+ ){{0,3}}?{_SITE_LOOK}(?:(?: and| &| y| or| o|,) {_SITE_LOOK})*",
         may_deny_inside=True,
     ),
     *_patterns(
         NEEDLE_SITE,
         rf"{_SITE_LOOK}(?:(?: and| &| y| or| o|,) {_SITE_LOOK})* (?:(?:at|around|near|on|in|by"
-        rf"|from|en|alrededor de|cerca de|de|del) (?:the |my |el |la |mi )?)?{_SITE}",
+        rf"|from|en|alrededor de|cerca de|de|del) (?:the |my |el |la |mi )?)?{SITE}",
         _DRAINAGE,
     ),
-    *_patterns(NEEDLE_SITE, _ALONE_SITE_LOOK, check=_is_at_site),
+    *_patterns(NEEDLE_SITE, _ALONE_SITE_LOOK, check=is_at_site),
     *_patterns(
         BLEEDING,
         r"bleeding|bleed|bleeds|bled|bleding|bleedin|bleading|nose ?bleeds?|bloody(?! (?:hell"
@@ -312,7 +264,7 @@ SIGN_PATTERNS: list[SignPattern] = [
         r"|blood(?! (?:pressure|sugars?|thinners?|work|tests?|draws?|count|levels?|type"
         r"|glucose|bp|donation|bank|clots?|vessels?|cells?))|hemorrhag\w*|hemorragia",
         r"sangrado|sangrando|sangra|sangro|sangre|sangrar|sangrado",
-        check=_is_bleeding,
+        check=is_bleeding,
     ),
     *_patterns(
         SUDDEN_PAIN,

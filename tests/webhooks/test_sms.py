@@ -153,7 +153,7 @@ def test_stop_keyword_opts_out_and_answers_an_empty_response(
     with runtime.sessions() as session:
         assert session.scalars(select(Patient)).one().opted_out_at is not None
         statuses = [c.status for c in session.scalars(select(CheckIn).order_by(CheckIn.due_at))]
-    assert statuses == [CheckInStatus.SENT, CheckInStatus.CANCELLED]
+    assert statuses == [CheckInStatus.CANCELLED, CheckInStatus.CANCELLED]
     assert len(flags_of(runtime, FlagKind.OPTED_OUT)) == 1
 
 
@@ -188,6 +188,15 @@ def test_a_plain_request_to_stop_opts_out_with_our_own_confirmation(
     assert "no more check-in texts" in confirmation
     with runtime.sessions() as session:
         assert session.scalars(select(Patient)).one().opted_out_at is not None
+
+
+def test_a_stop_request_with_a_warning_sign_still_raises_the_urgent_flag(
+    client, settings, runtime, sent
+) -> None:
+    answers = say(client, settings, "stop texting me, I can't breathe")
+    assert any("911" in answer for answer in answers)
+    [flag] = flags_of(runtime, FlagKind.RED_FLAG_SYMPTOMS)
+    assert flag.severity == Severity.URGENT
 
 
 def test_stop_inside_an_answer_is_not_an_opt_out(client, settings, runtime, sent) -> None:
