@@ -79,7 +79,7 @@ _PHRASES: dict[int, tuple[str, ...]] = {
         r"|everyday|daily|life|work|everything)",
         r"(?:normal|usual|regular|daily|everyday|typical) (?:activities|activity|routine|life"
         r"|stuff|things|self|schedule)",
-        r"as usual|(?:like|as) (?:normal|before|always|my old self|myself(?: again)?)",
+        r"as usual|(?:like|as) (?:normal|always|my old self|myself(?: again)?)",
         r"(?:doing|do|did|can do) (?:everything|all (?:my|the) (?:(?:usual|normal|regular) )?"
         r"(?:stuff|things|activities|chores)|my (?:usual|normal|regular) (?:stuff|things"
         r"|activities|chores))",
