@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from recovery.enrollment import enroll
 from recovery.runtime import Runtime
 from recovery.validation import EnrollmentRequest
 
-# 10:00 in Los Angeles: inside the delivery window.
-MORNING = datetime.fromisoformat("2026-11-24T18:00:00+00:00")
+# Tomorrow at 18:00 UTC (10:00 or 11:00 in Los Angeles: inside the delivery window).
+# Webhooks read the wall clock, so the schedule under test lies just ahead of it.
+MORNING = datetime.combine(datetime.now(UTC).date() + timedelta(days=1), time(18), UTC)
 
 
 def phone_number(index: int) -> str:
