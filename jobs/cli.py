@@ -11,6 +11,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from sqlalchemy.exc import OperationalError
 
 from jobs.clock import schedule_jobs
 from jobs.due_work import run_due_work
@@ -32,7 +33,17 @@ def tick_command(at: str | None) -> None:
         now = parse_instant(at) if at else utc_now()
     except ValueError as problem:
         raise click.ClickException(f"--at: {problem}") from None
-    counts = run_due_work(_runtime(), now=now)
+    runtime = _runtime()
+    try:
+        counts = run_due_work(runtime, now=now)
+    except OperationalError as problem:
+        # The database itself failed (read-only, disk full, gone): say so in one line.
+        database = runtime.engine.url.render_as_string(hide_password=True)
+        reason = (str(problem.orig).strip().splitlines() or [type(problem.orig).__name__])[0]
+        raise click.ClickException(
+            f"the database {database} failed during due work: {reason} "
+            "(is it reachable and writable, with free disk space?)"
+        ) from None
     done = ", ".join(f"{name}={number}" for name, number in sorted(counts.items()) if number)
     click.echo(f"Due work as of {now.isoformat()}: {done or 'nothing was due'}")
 

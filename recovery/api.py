@@ -14,6 +14,7 @@ from recovery.documents import enrollment_document, flag_document
 from recovery.enrollment import enroll
 from recovery.flags import FlagTransitionError, InvalidNote, acknowledge, check_note, resolve
 from recovery.models import Enrollment, Flag
+from recovery.openapi import OPENAPI
 from recovery.requests import db
 from recovery.runtime import utc_now
 from recovery.states import FlagStatus
@@ -23,6 +24,7 @@ from recovery.worklist import flag_age_minutes, worklist
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 PUBLIC_ENDPOINTS = {"api.openapi"}
+MAX_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL; a larger one names nothing
 
 
 def error(status: int, message: str, fields: dict[str, str] | None = None) -> ResponseReturnValue:
@@ -112,10 +114,16 @@ def create_enrollment() -> ResponseReturnValue:
     return jsonify(enrollment_document(session, result.enrollment)), 201 if result.is_new else 200
 
 
+@blueprint.get("/openapi.json")
+def openapi() -> ResponseReturnValue:
+    """The OpenAPI 3.1 description of this API, for anyone."""
+    return jsonify(OPENAPI)
+
+
 @blueprint.get("/enrollments/<int:enrollment_id>")
 def show_enrollment(enrollment_id: int) -> ResponseReturnValue:
     """One enrollment with its check-ins, flags and messages."""
-    enrollment = db().get(Enrollment, enrollment_id)
+    enrollment = db().get(Enrollment, enrollment_id) if enrollment_id <= MAX_ID else None
     if enrollment is None:
         return error(404, f"there is no enrollment {enrollment_id}")
     return jsonify(enrollment_document(db(), enrollment))
@@ -154,7 +162,7 @@ def _note_of(body: Any) -> str:
 def _change_flag(flag_id: int, change: Callable[[Session, Flag, str], Flag]) -> ResponseReturnValue:
     """Load a flag for update, read the note, apply one lifecycle step, answer the flag."""
     session = db()
-    flag = session.get(Flag, flag_id, with_for_update=True)
+    flag = session.get(Flag, flag_id, with_for_update=True) if flag_id <= MAX_ID else None
     if flag is None:
         session.rollback()
         return error(404, f"there is no flag {flag_id}")

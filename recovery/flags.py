@@ -37,6 +37,7 @@ from recovery.states import (
     MessageStatus,
     Severity,
 )
+from recovery.validation import storable_text
 
 SYSTEM = "system"
 NOTE_MAX_CHARS = 2000
@@ -243,12 +244,15 @@ def resolve(session: Session, flag: Flag, *, actor: str, note: str, now: datetim
 
 
 def check_note(note: object) -> str:
-    """A note trimmed, or InvalidNote when it is not text or longer than NOTE_MAX_CHARS."""
+    """A note trimmed; InvalidNote when not text a database keeps, or over NOTE_MAX_CHARS."""
     if note is None:
         return ""
     if not isinstance(note, str):
         raise InvalidNote("must be text")
-    note = note.strip()
+    try:
+        note = storable_text(note).strip()
+    except ValueError as problem:
+        raise InvalidNote(str(problem)) from None
     if len(note) > NOTE_MAX_CHARS:
         raise InvalidNote(f"must be at most {NOTE_MAX_CHARS} characters")
     return note

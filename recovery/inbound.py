@@ -30,6 +30,11 @@ def storable(text: str) -> str:
     return text.replace("\x00", "\ufffd")
 
 
+def is_sid(text: str) -> bool:
+    """Whether text can be a Twilio SID: printable ASCII that fits the column (64)."""
+    return 0 < len(text) <= 64 and text.isascii() and text.isprintable()
+
+
 def normalize_sender(number: str) -> str:
     """A sender's number as E.164 when it parses, else as given (short codes, odd senders)."""
     try:

@@ -101,11 +101,22 @@ def check_request(request: EnrollmentRequest, *, default_timezone: str) -> Clean
     return CleanEnrollment(**clean)
 
 
+def storable_text(text: str) -> str:
+    """The text, if every database can keep it; ValueError for NUL or unpaired surrogates."""
+    if "\x00" in text:
+        raise ValueError("must not contain NUL characters")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text") from None
+    return text
+
+
 def parse_name(value: Any) -> str:
     """A patient's name: 1-200 characters of text."""
     if not isinstance(value, str) or not value.strip():
         raise ValueError("is required")
-    name = " ".join(value.split())
+    name = " ".join(storable_text(value).split())
     if len(name) > 200:
         raise ValueError("must be at most 200 characters")
     return name
@@ -211,7 +222,7 @@ def parse_protocol_name(value: Any) -> str:
         return "vertebroplasty"
     if not isinstance(value, str) or len(value) > 64:
         raise ValueError("must be the name of a protocol")
-    return value.strip()
+    return storable_text(value).strip()
 
 
 def _optional_text(limit: int) -> Any:
@@ -220,7 +231,7 @@ def _optional_text(limit: int) -> Any:
             return None
         if not isinstance(value, str | int):
             raise ValueError("must be text")
-        text = str(value).strip()
+        text = storable_text(str(value).strip())
         if len(text) > limit:
             raise ValueError(f"must be at most {limit} characters")
         return text

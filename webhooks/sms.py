@@ -14,7 +14,7 @@ from flask import Response, current_app, request
 from flask.typing import ResponseReturnValue
 from twilio.twiml.messaging_response import MessagingResponse
 
-from recovery.inbound import InboundText, store_inbound
+from recovery.inbound import InboundText, is_sid, store_inbound
 from recovery.replies import answer_after_failure, answer_inbound
 from recovery.runtime import Runtime, utc_now
 from webhooks import blueprint
@@ -39,8 +39,8 @@ def inbound_sms() -> ResponseReturnValue:
         return "Forbidden: bad or missing X-Twilio-Signature", 403
     form = request.form
     sid = form.get("MessageSid") or form.get("SmsSid") or ""
-    if not sid:
-        return "Bad request: MessageSid is missing", 400
+    if not is_sid(sid):
+        return "Bad request: MessageSid is missing or is not a Twilio SID", 400
     text = InboundText(
         sid=sid,
         from_number=form.get("From", ""),

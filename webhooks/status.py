@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from recovery.delivery import record_status
+from recovery.inbound import is_sid
 from recovery.models import Message
 from recovery.runtime import Runtime, utc_now
 from webhooks import blueprint
@@ -14,7 +15,9 @@ from webhooks.signatures import is_from_twilio
 
 
 def _error_code(text: str | None) -> int | None:
-    return int(text) if text and text.strip().isdigit() else None
+    # ASCII digits only ("²".isdigit() is true), and few enough for an integer column.
+    digits = (text or "").strip()
+    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 9 else None
 
 
 @blueprint.post("/status")
@@ -27,7 +30,7 @@ def delivery_status() -> ResponseReturnValue:
     status = request.form.get("MessageStatus") or request.form.get("SmsStatus") or ""
     with runtime.transaction() as session:
         query = select(Message).where(Message.sid == sid).with_for_update()
-        message = session.scalars(query).first() if sid else None
+        message = session.scalars(query).first() if is_sid(sid) else None
         if message is not None:
             code = _error_code(request.form.get("ErrorCode"))
             record_status(session, message, status.lower(), code, now=utc_now())
