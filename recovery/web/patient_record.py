@@ -1,0 +1,138 @@
+"""What the patient pages show: the search, and one patient's whole story."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from dataclasses import dataclass
+
+import phonenumbers
+from markupsafe import Markup
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from recovery.models import AuditEvent, CheckIn, Enrollment, Flag, Message, Patient
+from recovery.protocols import spec_of
+from recovery.states import MessageKind
+from recovery.validation import parse_phone
+from recovery.web.charts import PainPoint, pain_chart
+
+SEARCH_LIMIT = 100
+RECENT_LIMIT = 50
+MIN_PHONE_DIGITS = 4
+
+
+@dataclass(frozen=True)
+class FlagHistory:
+    """A flag and the audit events of its life, oldest first."""
+
+    flag: Flag
+    events: list[AuditEvent]
+
+
+@dataclass(frozen=True)
+class EnrollmentRecord:
+    """One follow-up: its check-ins, chart and flags."""
+
+    enrollment: Enrollment
+    check_ins: list[CheckIn]
+    chart: Markup
+    flags: list[FlagHistory]
+
+
+@dataclass(frozen=True)
+class PatientRecord:
+    """Everything about a patient, newest follow-up first."""
+
+    patient: Patient
+    enrollments: list[EnrollmentRecord]
+    messages: list[Message]
+
+
+def search_patients(session: Session, text: str) -> list[Patient]:
+    """Patients whose name, phone (any format) or MRN matches; the newest when no text."""
+    query = select(Patient).options(selectinload(Patient.enrollments))
+    text = " ".join(text.split())
+    if not text:
+        return list(session.scalars(query.order_by(Patient.id.desc()).limit(RECENT_LIMIT)))
+    folded = text.casefold()
+    matches = [
+        func.lower(Patient.name).contains(folded, autoescape=True),
+        func.lower(Patient.mrn) == folded,
+    ]
+    matches += _phone_matches(text)
+    query = query.where(or_(*matches)).order_by(Patient.name, Patient.id)
+    return list(session.scalars(query.limit(SEARCH_LIMIT)))
+
+
+def _phone_matches(text: str) -> list[ColumnElement[bool]]:
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) < MIN_PHONE_DIGITS or any(ch.isalpha() for ch in text):
+        return []
+    matches = [Patient.phone.contains(digits, autoescape=True)]
+    with suppress(ValueError):
+        matches.append(Patient.phone == parse_phone(text))
+    return matches
+
+
+def display_phone(phone: str) -> str:
+    """An E.164 number as people write it: "+1 562-555-0123"."""
+    try:
+        number = phonenumbers.parse(phone)
+    except phonenumbers.NumberParseException:
+        return phone
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def patient_record(session: Session, patient: Patient) -> PatientRecord:
+    """The patient with every enrollment, flag (with history) and message."""
+    enrollments = sorted(patient.enrollments, key=lambda e: e.id, reverse=True)
+    flags = _flags_with_history(session, [e.id for e in enrollments])
+    messages = session.scalars(
+        select(Message)
+        .where(Message.patient_id == patient.id, Message.kind != MessageKind.ON_CALL)
+        .order_by(Message.created_at, Message.id)
+    ).all()
+    return PatientRecord(
+        patient=patient,
+        enrollments=[
+            _enrollment_record(
+                enrollment, [f for f in flags if f.flag.enrollment_id == enrollment.id]
+            )
+            for enrollment in enrollments
+        ],
+        messages=list(messages),
+    )
+
+
+def _flags_with_history(session: Session, enrollment_ids: list[int]) -> list[FlagHistory]:
+    if not enrollment_ids:
+        return []
+    flags = session.scalars(
+        select(Flag)
+        .where(Flag.enrollment_id.in_(enrollment_ids))
+        .order_by(Flag.created_at.desc(), Flag.id.desc())
+    ).all()
+    events = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.record_type == "flag", AuditEvent.record_id.in_([f.id for f in flags]))
+        .order_by(AuditEvent.at, AuditEvent.id)
+    ).all()
+    return [FlagHistory(flag, [e for e in events if e.record_id == flag.id]) for flag in flags]
+
+
+def _enrollment_record(enrollment: Enrollment, flags: list[FlagHistory]) -> EnrollmentRecord:
+    spec = spec_of(enrollment.protocol)
+    check_ins = sorted(enrollment.check_ins, key=lambda c: (c.due_at, c.id))
+    points = [
+        PainPoint(check_in.offset_hours, check_in.pain, check_in.label)
+        for check_in in check_ins
+        if check_in.pain is not None
+    ]
+    ticks = {check_in.label: check_in.offset_hours for check_in in check_ins}
+    if enrollment.baseline_pain is not None:
+        points.insert(0, PainPoint(0.0, enrollment.baseline_pain, "Before"))
+        ticks = {"Before": 0.0, **ticks}
+    chart = pain_chart(
+        points, threshold=spec.thresholds["persistent_pain"], ticks=list(ticks.items())
+    )
+    return EnrollmentRecord(enrollment, check_ins, chart, flags)
