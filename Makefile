@@ -29,5 +29,8 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check recovery config jobs webhooks tests
 	$(BIN)/mypy
 
+bench: $(STAMP)
+	$(BIN)/python -m tests.perf.run $(if $(QUICK),--quick,)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import BindParameter, bindparam, select
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from recovery.enrollment import Clinic
@@ -34,6 +34,16 @@ from recovery.states import (
 
 BATCH = 500
 WAITING = (CheckInStatus.SENT, CheckInStatus.PARTIAL)
+
+
+def at_instant(now: datetime) -> BindParameter[datetime]:
+    """``now`` written into the statement rather than bound, so each pass is planned for it.
+
+    With a bound ``now`` the statement text never changes, psycopg prepares it, and
+    PostgreSQL may then settle on a generic plan that cannot see how few rows are due: it
+    read every check-in (20 ms a pass at 200,000 check-ins, against 1 ms planned for ``now``).
+    """
+    return bindparam(None, now, type_=CheckIn.due_at.type, literal_execute=True)
 
 
 def _followed(query):  # type: ignore[no-untyped-def]
@@ -59,7 +69,7 @@ def queue_due_check_ins(session: Session, *, clinic: Clinic, now: datetime) -> C
         select(CheckIn).where(
             CheckIn.status == CheckInStatus.SCHEDULED,
             CheckIn.queued_at.is_(None),
-            CheckIn.due_at <= now,
+            CheckIn.due_at <= at_instant(now),
         )
     ).order_by(CheckIn.id)
     last_id = 0
@@ -122,7 +132,7 @@ def queue_reminders(session: Session, *, clinic: Clinic, now: datetime) -> int:
             CheckIn.status.in_(WAITING),
             CheckIn.ended_at.is_(None),
             CheckIn.reminders_sent == 0,
-            CheckIn.sent_at <= now,
+            CheckIn.sent_at <= at_instant(now),
         )
     ).order_by(CheckIn.sent_at)
     count = 0
@@ -150,7 +160,7 @@ def end_waits(session: Session, *, now: datetime, on_call: OnCall | None) -> Cou
             CheckIn.status.in_(WAITING),
             CheckIn.ended_at.is_(None),
             CheckIn.reminded_at.is_not(None),
-            CheckIn.reminded_at <= now,
+            CheckIn.reminded_at <= at_instant(now),
         )
         .options(joinedload(CheckIn.enrollment))
         .with_for_update(skip_locked=True, of=CheckIn)
