@@ -34,11 +34,17 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 DATABASES = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
 
 
-def pytest_report_header() -> str:
-    """Say which databases the run covers."""
+def pytest_report_header() -> list[str]:
+    """Say which databases the run covers, and whether the browser tests can run."""
     if TEST_DATABASE_URL:
-        return "databases: sqlite and postgresql (TEST_DATABASE_URL)"
-    return "databases: sqlite only (set TEST_DATABASE_URL to also run on PostgreSQL)"
+        databases = "databases: sqlite and postgresql (TEST_DATABASE_URL)"
+    else:
+        databases = "databases: sqlite only (set TEST_DATABASE_URL to also run on PostgreSQL)"
+    if Path("/usr/bin/chromium").exists():
+        browser = "browser tests: Chromium at /usr/bin/chromium"
+    else:
+        browser = "browser tests: SKIPPED, no /usr/bin/chromium (apt-get install chromium)"
+    return [databases, browser]
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
