@@ -3,11 +3,29 @@
 
 (function () {
   // --- Resolve: open the note form in place of the "Resolve" button. -----------------
+  // Closed note forms wait outside the page, so that it holds one "Note" field at a time;
+  // while a note is being written the other flags' buttons step aside (see staff.css).
+  const noteForms = new Map();
+
+  function putAwayNoteForms(root) {
+    root.querySelectorAll("[data-opens]").forEach(function (opener) {
+      const form = document.getElementById(opener.dataset.opens);
+      if (form && form.hidden) {
+        noteForms.set(form.id, form);
+        form.remove();
+      }
+    });
+  }
+
   function openForm(opener) {
-    const form = document.getElementById(opener.dataset.opens);
+    const id = opener.dataset.opens;
+    const form = document.getElementById(id) || noteForms.get(id);
     if (!form) return;
-    opener.closest("form").hidden = true;
+    const openerForm = opener.closest("form");
+    if (!form.isConnected) openerForm.after(form);
+    openerForm.hidden = true;
     form.hidden = false;
+    document.body.dataset.writingNote = id;
     form.querySelector("textarea").focus();
   }
 
@@ -15,7 +33,9 @@
     const form = document.getElementById(closer.dataset.closes);
     if (!form) return;
     form.hidden = true;
+    delete document.body.dataset.writingNote;
     const opener = document.querySelector('[data-opens="' + form.id + '"]');
+    putAwayNoteForms(document);
     if (opener) {
       opener.closest("form").hidden = false;
       opener.focus();
@@ -34,6 +54,12 @@
       event.preventDefault();
       closeForm(closer);
     }
+  });
+
+  // --- A choice that opens a page at once (the simulator's patient). ----------------
+  document.addEventListener("change", function (event) {
+    const form = event.target.closest("form[data-submit-on-change]");
+    if (form && event.target.value) form.requestSubmit();
   });
 
   // --- Withdraw: confirm in a dialog (without script the server asks on a page). -----
@@ -87,6 +113,7 @@
       const rows = await response.text();
       if (isBusy(table)) return;
       table.tBodies[0].innerHTML = rows;
+      putAwayNoteForms(table);
       say("Updated at " + clock() + ".");
     }
     window.setInterval(refresh, seconds * 1000);
@@ -195,6 +222,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    putAwayNoteForms(document);
     const table = document.querySelector("table[data-refresh-url]");
     if (table) startRefreshing(table);
     const protocolForm = document.querySelector("form[data-gsm]");

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
 from contextlib import suppress
 from dataclasses import dataclass
+from itertools import islice
 
 import phonenumbers
 from markupsafe import Markup
@@ -19,6 +21,9 @@ from recovery.web.charts import PainPoint, pain_chart
 SEARCH_LIMIT = 100
 RECENT_LIMIT = 50
 MIN_PHONE_DIGITS = 4
+# Letters that patients' names often carry with an accent (á, ç, é, í, ñ, ó, ú, ý).
+ACCENTED = frozenset("aceinouy")
+MIN_PLAIN_LETTERS = 2
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,8 @@ class PatientRecord:
 
 
 def search_patients(session: Session, text: str) -> list[Patient]:
-    """Patients whose name, phone (any format) or MRN matches; the newest when no text."""
+    """Patients whose name (accents and case aside), phone (any format) or MRN matches;
+    the newest when no text."""
     query = select(Patient).options(selectinload(Patient.enrollments))
     text = " ".join(text.split())
     if not text:
@@ -57,11 +63,42 @@ def search_patients(session: Session, text: str) -> list[Patient]:
     folded = text.casefold()
     matches = [
         func.lower(Patient.name).contains(folded, autoescape=True),
+        Patient.id.in_(_unaccented_name_matches(session, text)),
         func.lower(Patient.mrn) == folded,
     ]
     matches += _phone_matches(text)
     query = query.where(or_(*matches)).order_by(Patient.name, Patient.id)
     return list(session.scalars(query.limit(SEARCH_LIMIT)))
+
+
+def plain_letters(text: str) -> str:
+    """Text in lower case without accents: "María López" -> "maria lopez"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return decomposed.encode("ascii", "ignore").decode("ascii")
+
+
+def _unaccented_name_matches(session: Session, text: str) -> list[int]:
+    """Ids of patients whose name holds the text with accents ignored ("lopez": "López").
+
+    SQL narrows the names with a pattern that skips the letters that may carry an accent
+    (however the name's characters are composed); Python then compares the names without
+    their accents.
+    """
+    wanted = plain_letters(text)
+    pattern = "".join("%" if ch in ACCENTED else _like_escaped(ch) for ch in wanted)
+    if sum(ch.isalpha() and ch not in ACCENTED for ch in wanted) < MIN_PLAIN_LETTERS:
+        return []
+    names = session.execute(
+        select(Patient.id, Patient.name)
+        .where(func.lower(Patient.name).like(f"%{pattern}%", escape="\\"))
+        .order_by(Patient.name, Patient.id)
+    )
+    found = (patient_id for patient_id, name in names if wanted in plain_letters(name))
+    return list(islice(found, SEARCH_LIMIT))
+
+
+def _like_escaped(ch: str) -> str:
+    return "\\" + ch if ch in "%_\\" else ch
 
 
 def _phone_matches(text: str) -> list[ColumnElement[bool]]:

@@ -47,7 +47,7 @@ def show(patient_id: int) -> ResponseReturnValue:
     """A patient's whole story; every view is in the audit log."""
     patient = _patient(patient_id)
     now = utc_now()
-    _record_view(db(), patient, now)
+    record_view(db(), patient, now)
     return render_template(
         "patient.html",
         record=patient_record(db(), patient),
@@ -57,7 +57,8 @@ def show(patient_id: int) -> ResponseReturnValue:
     )
 
 
-def _record_view(session: Session, patient: Patient, now: datetime) -> None:
+def record_view(session: Session, patient: Patient, now: datetime, page: str = "patient") -> None:
+    """Put the signed-in user's view of a patient's record in the audit log."""
     record_event(
         session,
         actor=access.actor(),
@@ -65,6 +66,7 @@ def _record_view(session: Session, patient: Patient, now: datetime) -> None:
         record_type="patient",
         record_id=patient.id,
         now=now,
+        detail={} if page == "patient" else {"page": page},
     )
     session.commit()
 

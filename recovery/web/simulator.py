@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import xml.etree.ElementTree as ElementTree
+from collections import Counter
 from dataclasses import dataclass
 
 from flask import (
@@ -27,8 +28,10 @@ from sqlalchemy import select
 from config.settings import Settings
 from recovery.models import Message, Patient
 from recovery.requests import db
+from recovery.runtime import utc_now
 from recovery.signing import public_url, sign
 from recovery.states import Direction, MessageKind, MessageStatus
+from recovery.web.patient_views import record_view
 
 blueprint = Blueprint("simulator", __name__)
 WEBHOOK_PATH = "/webhooks/twilio/sms"
@@ -125,18 +128,36 @@ def phone_thread(patient: Patient) -> list[Message]:
     return list(db().scalars(query))
 
 
+def patient_choices(patients: list[Patient]) -> list[tuple[int, str]]:
+    """Each patient as (id, name); a name that two patients share gets the phone too."""
+    counts = Counter(patient.name for patient in patients)
+    return [
+        (
+            patient.id,
+            f"{patient.name} ({patient.phone})" if counts[patient.name] > 1 else patient.name,
+        )
+        for patient in patients
+    ]
+
+
 @blueprint.get("/simulator")
 def index() -> ResponseReturnValue:
-    """Choose a patient and read their phone."""
-    patients = db().scalars(select(Patient).order_by(Patient.name, Patient.id)).all()
+    """Choose a patient and read their phone (a view of the patient, so audited)."""
+    patients = list(db().scalars(select(Patient).order_by(Patient.name, Patient.id)))
     chosen = request.args.get("patient", type=int)
     patient = db().get(Patient, chosen) if chosen else None
+    if patient is not None:
+        record_view(db(), patient, utc_now(), page="simulator")
     thread = phone_thread(patient) if patient else []
     answer = session.pop(ANSWER_KEY, None)
     if answer and any(m.direction == Direction.OUTBOUND and m.body == answer for m in thread):
         answer = None  # the webhook stored it: it is in the thread already
     return render_template(
-        "simulator.html", patients=patients, patient=patient, thread=thread, answer=answer
+        "simulator.html",
+        choices=patient_choices(patients),
+        patient=patient,
+        thread=thread,
+        answer=answer,
     )
 
 

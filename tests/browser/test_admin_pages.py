@@ -16,6 +16,7 @@ from recovery.runtime import Runtime, utc_now
 from recovery.schedule import plan_due_at
 from recovery.states import FlagKind
 from recovery.web.vocabulary import local_time
+from tests.browser.widths import assert_fits
 from tests.staff_fixtures import ADMIN_EMAIL, NURSE_EMAIL, add_flag, enroll_patient
 
 pytestmark = pytest.mark.browser
@@ -201,3 +202,14 @@ def test_the_page_counts_segments_as_the_server_does(page: Page, admin: int, sig
         word = "segment" if count == 1 else "segments"
         expect(field.locator(".segments")).to_have_text(f"{encoding(sent)}, {count} {word}")
         expect(field.locator("[data-preview]")).to_have_text(sent)
+
+
+def test_the_admin_pages_read_at_768_pixels(
+    page: Page, runtime: Runtime, admin: int, sign_in
+) -> None:  # type: ignore[no-untyped-def]
+    enroll_patient(runtime)
+    page.set_viewport_size({"width": 768, "height": 1024})
+    sign_in(page, ADMIN_EMAIL)
+    for path in ("/admin/protocols", "/admin/users", "/admin/tokens", "/admin/audit"):
+        page.goto(path)
+        assert_fits(page, 768)

@@ -7,11 +7,12 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from flask import Flask
 
 from recovery.runtime import Runtime
 from recovery.states import FlagKind
 from recovery.web.access import SEEN_KEY, is_expired, safe_next
-from tests.staff_client import post, sign_in
+from tests.staff_client import csrf_token, post, sign_in
 from tests.staff_fixtures import ADMIN_EMAIL, NURSE_EMAIL, add_flag, add_user, enroll_patient
 
 # Every GET page, and what a nurse gets (admins get 200, or the same redirect).
@@ -37,6 +38,23 @@ PAGES = [
     ("/admin/tokens", 403),
     ("/admin/audit", 403),
 ]
+
+# Every staff form's target (sign-in and sign-out aside), with the records it names.
+FORMS = [
+    "/flags/{flag}/acknowledge",
+    "/flags/{flag}/resolve",
+    "/patients/new",
+    "/patients/import",
+    "/patients/{patient}/enrollments/{enrollment}/pause",
+    "/simulator/{patient}",
+    "/admin/protocols/vertebroplasty",
+    "/admin/users",
+    "/admin/users/1/unlock",
+    "/admin/tokens",
+    "/admin/tokens/1/revoke",
+]
+# Blueprints with their own authentication (or none by design), and the sign-in form.
+OUTSIDE_STAFF = ("api.", "webhooks.", "health.", "static", "auth.")
 
 
 @pytest.fixture
@@ -151,3 +169,34 @@ def test_a_deactivated_user_is_out_at_the_next_request(runtime, client, admin) -
     sign_in(admin_client, ADMIN_EMAIL)
     assert post(admin_client, f"/admin/users/{nurse_id}/deactivate").status_code == 302
     assert client.get("/flags").status_code == 302
+
+
+def _endpoints(app: Flask, paths: list[str], method: str) -> set[str]:
+    adapter = app.url_map.bind("localhost")
+    return {adapter.match(urlsplit(path).path, method=method)[0] for path in paths}
+
+
+def _staff_endpoints(app: Flask, method: str) -> set[str]:
+    return {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if method in (rule.methods or ()) and not rule.endpoint.startswith(OUTSIDE_STAFF)
+    }
+
+
+def test_the_walk_covers_every_staff_page_and_form(app: Flask) -> None:
+    sample = {"flag": 1, "patient": 1, "enrollment": 1}
+    assert _endpoints(app, [p.format(**sample) for p, _ in PAGES], "GET") == _staff_endpoints(
+        app, "GET"
+    )
+    assert _endpoints(app, [p.format(**sample) for p in FORMS], "POST") == _staff_endpoints(
+        app, "POST"
+    )
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_every_staff_form_sends_anonymous_visitors_to_sign_in(client, records, form) -> None:
+    token = csrf_token(client, "/login")
+    response = client.post(form.format(**records), data={"csrf_token": token, "note": "x"})
+    assert response.status_code == 302
+    assert urlsplit(response.headers["Location"]).path == "/login"

@@ -12,6 +12,7 @@ from recovery.flags import raise_flag
 from recovery.models import AuditEvent, Enrollment
 from recovery.runtime import utc_now
 from recovery.states import EnrollmentStatus, FlagKind
+from recovery.web.patient_record import plain_letters
 from tests.staff_client import post, text
 from tests.staff_fixtures import answer, enroll_patient
 
@@ -37,6 +38,33 @@ def test_search_finds_by_name_phone_in_any_format_or_mrn(
     enroll_patient(runtime, name="John Smith", phone="+14155552671")
     page = text(nurse_client.get("/patients", query_string={"q": query}))
     assert _names(page) == ["Maria Lopez"]
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("maria lopez", ["María López", "Maria Lopez"]),
+        ("LÓPEZ", ["María López", "Maria Lopez"]),
+        ("gomez", ["Ana Gómez"]),
+        ("ana g", ["Ana Gómez"]),
+        ("ía", ["María López"]),
+        ("%", []),
+        ("_", []),
+    ],
+)
+def test_search_ignores_accents_and_case(nurse_client, runtime, maria, query, found) -> None:
+    enroll_patient(runtime, name="María López", phone="+14155552671")
+    enroll_patient(runtime, name="Ana Gómez", phone="+14155552672")
+    page = text(nurse_client.get("/patients", query_string={"q": query}))
+    assert sorted(_names(page)) == sorted(found)
+
+
+@pytest.mark.parametrize(
+    ("name", "plain"),
+    [("María López", "maria lopez"), ("JOSÉ Ñúñez", "jose nunez"), ("François", "francois")],
+)
+def test_plain_letters_drop_accents_and_case(name, plain) -> None:
+    assert plain_letters(name) == plain
 
 
 def test_search_page_has_its_field_and_the_enroll_button(nurse_client, maria) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
 from sqlalchemy import select
 
 from recovery import create_app, runtime_of
-from recovery.models import CheckIn, Message
+from recovery.models import AuditEvent, CheckIn, Message
 from recovery.protocols import load_defaults
 from recovery.runtime import utc_now
 from recovery.signing import is_signed, public_url
@@ -79,6 +80,29 @@ def test_an_empty_reply_is_not_sent(nurse_client, runtime) -> None:
         nurse_client, f"/simulator/{patient_id}", {"message": "  "}, follow_redirects=True
     )
     assert "Type a message to send." in text(response)
+
+
+def test_patients_are_chosen_by_name_and_a_shared_name_shows_the_phone(
+    nurse_client, runtime
+) -> None:
+    enroll_patient(runtime)
+    enroll_patient(runtime, name="John Smith", phone="+14155552671")
+    enroll_patient(runtime, name="John Smith", phone="+14155552672")
+    page = text(nurse_client.get("/simulator"))
+    options = re.findall(r'<option value="\d+">([^<]+)</option>', page)
+    assert options == ["John Smith (+14155552671)", "John Smith (+14155552672)", "Maria Lopez"]
+    assert "data-submit-on-change" in page
+
+
+def test_opening_a_patients_phone_is_an_audited_view(nurse_client, runtime, nurse) -> None:
+    patient_id, _ = enroll_patient(runtime)
+    nurse_client.get("/simulator")
+    nurse_client.get(f"/simulator?patient={patient_id}")
+    with runtime.sessions() as session:
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "patient.view"))
+        assert [(e.actor, e.record_id, e.detail) for e in events] == [
+            (f"user:{nurse}:nurse@example.org", patient_id, {"page": "simulator"})
+        ]
 
 
 def test_twiml_messages_are_read() -> None:
