@@ -6,7 +6,12 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PROTOCOLS_DIR = Path(__file__).resolve().parent / "protocols"
@@ -73,7 +78,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         clinic_name=value("CLINIC_NAME", Settings.clinic_name),
         clinic_phone=value("CLINIC_PHONE", Settings.clinic_phone),
         default_timezone=value("DEFAULT_TIMEZONE", Settings.default_timezone),
-        on_call_phone=value("ON_CALL_PHONE"),
+        on_call_phone=_read_phone("ON_CALL_PHONE", value("ON_CALL_PHONE")),
     )
     check_settings(settings, explicit_secret="SECRET_KEY" in env and bool(value("SECRET_KEY")))
     return settings
@@ -89,9 +94,41 @@ def _read_rate(text: str) -> float:
     return rate
 
 
+def _read_phone(name: str, text: str) -> str:
+    """A phone number setting as E.164 (empty stays empty)."""
+    if not text:
+        return ""
+    try:
+        number = phonenumbers.parse(text, "US")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise SettingsError(f"{name} {text!r} is not a valid phone number (e.g. +15625550100)")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _url_problems(settings: Settings) -> list[str]:
+    problems = []
+    try:
+        make_url(settings.database_url)
+    except ArgumentError:
+        problems.append(
+            "DATABASE_URL must be a database URL, e.g. sqlite:///instance/recovery.db "
+            "or postgresql+psycopg://user@host/recovery"
+        )
+    for name, url in (
+        ("PUBLIC_BASE_URL", settings.public_base_url),
+        ("TWILIO_API_URL", settings.twilio_api_url),
+    ):
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            problems.append(f"{name} must be an http:// or https:// URL, not {url!r}")
+    return problems
+
+
 def check_settings(settings: Settings, *, explicit_secret: bool = True) -> None:
     """Raise SettingsError naming every setting that is wrong or missing."""
-    problems = []
+    problems = _url_problems(settings)
     if settings.env not in ("development", "production", "test"):
         problems.append("RECOVERY_ENV must be development, test or production")
     if settings.sms_backend not in SMS_BACKENDS:
@@ -130,5 +167,9 @@ def _production_problems(settings: Settings, explicit_secret: bool) -> list[str]
     if settings.public_base_url.startswith(("http://127.", "http://localhost")):
         problems.append("RECOVERY_ENV=production needs PUBLIC_BASE_URL (the URL Twilio calls)")
     if settings.sms_backend != "twilio":
-        problems.append("RECOVERY_ENV=production needs a real SMS backend (Twilio credentials)")
+        problems.append(
+            "RECOVERY_ENV=production needs a real SMS backend, not the console: "
+            "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER "
+            "or TWILIO_MESSAGING_SERVICE_SID"
+        )
     return problems

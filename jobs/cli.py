@@ -77,6 +77,12 @@ def serve_command(port: int, host: str) -> None:
     _log_to_console()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     scheduler = schedule_jobs(BackgroundScheduler(), _runtime())
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        click.echo(f"Signal {signum}: stopping after the current pass")
+        raise KeyboardInterrupt  # the server's loop ends on it, as on Ctrl-C
+
+    signal.signal(signal.SIGTERM, stop)
     scheduler.start()
     try:
         run_simple(host, port, app, threaded=True, use_reloader=False)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 from sqlalchemy.exc import IntegrityError
 
 from recovery.due_work import do_due_work
@@ -29,12 +30,16 @@ def _beat(runtime: Runtime, counts: Counter[str]) -> None:
     detail = {name: number for name, number in counts.items() if number}
     beat_at = utc_now()
     with runtime.transaction() as session:
-        changed = session.execute(
-            update(Heartbeat)
-            .where(Heartbeat.name == SCHEDULER_HEARTBEAT)
-            .values(beat_at=beat_at, detail=detail)
-        ).rowcount
-        if not changed:
+        # An UPDATE answers a CursorResult, which alone knows how many rows it changed.
+        result = cast(
+            "CursorResult[Any]",
+            session.execute(
+                update(Heartbeat)
+                .where(Heartbeat.name == SCHEDULER_HEARTBEAT)
+                .values(beat_at=beat_at, detail=detail)
+            ),
+        )
+        if not result.rowcount:
             try:
                 with session.begin_nested():
                     session.add(Heartbeat(name=SCHEDULER_HEARTBEAT, beat_at=beat_at, detail=detail))

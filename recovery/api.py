@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
 from recovery.documents import enrollment_document, flag_document
 from recovery.enrollment import enroll
@@ -22,6 +22,7 @@ from recovery.tokens import find_token
 from recovery.validation import EnrollmentRequest, InvalidRequest
 from recovery.worklist import flag_age_minutes, worklist
 
+API_PREFIX = "/api/"
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 PUBLIC_ENDPOINTS = {"api.openapi"}
 MAX_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL; a larger one names nothing
@@ -54,8 +55,39 @@ def require_token() -> ResponseReturnValue | None:
 
 @blueprint.errorhandler(HTTPException)
 def http_error(exception: HTTPException) -> ResponseReturnValue:
-    """JSON, not HTML, for errors under /api."""
-    return error(exception.code or 500, exception.description or exception.name)
+    """JSON, not HTML, for errors under /api (keeping headers such as Allow)."""
+    message = exception.description or exception.name
+    if isinstance(exception, RequestEntityTooLarge) and request.max_content_length:
+        message = f"the request body is larger than {request.max_content_length // 1024} KB"
+    response = jsonify(error=message)
+    for name, value in exception.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response, exception.code or 500
+
+
+@blueprint.before_app_request
+def refuse_unknown_routes() -> ResponseReturnValue | None:
+    """JSON 404 and 405 for URLs under /api that match no route or not with this method.
+
+    Routing fails before any blueprint is chosen, so the blueprint's error handler never
+    sees these; the app-wide hook answers them before the HTML error pages can.
+    """
+    failure = request.routing_exception
+    if not request.path.startswith(API_PREFIX):
+        return None
+    if isinstance(failure, MethodNotAllowed):
+        failure.description = f"{request.method} is not allowed on {request.path}"
+        return http_error(failure)
+    if isinstance(failure, NotFound):
+        failure.description = f"there is no {request.path} in this API (see /api/v1/openapi.json)"
+        return http_error(failure)
+    return None
+
+
+def json_body() -> Any:
+    """The request body read as JSON whatever its Content-Type, or None if it is not JSON."""
+    return request.get_json(force=True, silent=True)
 
 
 def _object(value: Any, key: str, fields: dict[str, str]) -> dict[str, Any]:
@@ -101,7 +133,7 @@ def create_enrollment() -> ResponseReturnValue:
     try:
         result = enroll(
             session,
-            request_from_json(request.get_json(silent=True)),
+            request_from_json(json_body()),
             clinic=runtime.clinic,
             actor=g.actor,
             source="api",
@@ -132,7 +164,7 @@ def show_enrollment(enrollment_id: int) -> ResponseReturnValue:
 @blueprint.get("/flags")
 def list_flags() -> ResponseReturnValue:
     """Flags with a status (open by default), most severe and oldest first."""
-    status_name = request.args.get("status", "open")
+    status_name = (request.args.get("status") or "open").strip().lower()
     if status_name not in {status.value for status in FlagStatus}:
         return error(400, "unknown status", {"status": "must be open, acknowledged or resolved"})
     now = utc_now()
@@ -167,7 +199,7 @@ def _change_flag(flag_id: int, change: Callable[[Session, Flag, str], Flag]) -> 
         session.rollback()
         return error(404, f"there is no flag {flag_id}")
     try:
-        change(session, flag, _note_of(request.get_json(silent=True)))
+        change(session, flag, _note_of(json_body()))
     except InvalidNote as invalid:
         session.rollback()
         return error(400, f"the note {invalid}", {"note": str(invalid)})

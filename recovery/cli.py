@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
 import click
@@ -14,7 +16,7 @@ from recovery.documents import iso
 from recovery.enrollment import enroll
 from recovery.imports import UnreadableImport, import_rows, read_rows
 from recovery.models import Enrollment
-from recovery.protocols import load_defaults
+from recovery.protocols import ProtocolError, load_defaults
 from recovery.runtime import Runtime, utc_now
 from recovery.schema import upgrade_database
 from recovery.staff import AccountError, create_user
@@ -50,8 +52,11 @@ def init_db_command() -> None:
     """Create or upgrade the database schema and load the default protocols."""
     rt = runtime()
     upgrade_database(rt.engine)
-    with rt.transaction() as session:
-        protocols = load_defaults(session, now=utc_now())
+    try:
+        with rt.transaction() as session:
+            protocols = load_defaults(session, now=utc_now())
+    except ProtocolError as invalid:
+        raise click.ClickException(f"a protocol file cannot be used: {invalid}") from None
     names = ", ".join(f"{p.name} v{p.version}" for p in protocols)
     click.echo(f"Database is ready ({rt.engine.url.render_as_string()}); protocols: {names}")
 
@@ -151,8 +156,8 @@ def import_enrollments_command(path: str) -> None:
         total, rows = read_rows(path)
     except UnreadableImport as problem:
         raise click.ClickException(str(problem)) from None
-    with click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
-        report = import_rows(runtime(), rows, actor=CLI_ACTOR, on_row=lambda: bar.update(1))
+    with progress(total) as advance:
+        report = import_rows(runtime(), rows, actor=CLI_ACTOR, on_row=advance)
     for line_number, reason in report.failures:
         click.echo(f"line {line_number}: {reason}", err=True)
     click.echo(
@@ -162,6 +167,26 @@ def import_enrollments_command(path: str) -> None:
     )
     if report.failures or report.rows == 0:
         sys.exit(1)
+
+
+@contextmanager
+def progress(total: int) -> Iterator[Callable[[], None]]:
+    """Show rows done on stderr: a bar on a terminal, else a line every tenth of the file."""
+    if sys.stderr.isatty():
+        with click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
+            yield lambda: bar.update(1)
+        return
+    click.echo(f"Importing {total} rows", err=True)
+    step = max(1, total // 10)
+    done = 0
+
+    def advance() -> None:
+        nonlocal done
+        done += 1
+        if done % step == 0 or done == total:
+            click.echo(f"  {done}/{total} rows done", err=True)
+
+    yield advance
 
 
 @click.command("seed-demo")

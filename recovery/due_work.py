@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BindParameter, bindparam, select
+from sqlalchemy import BindParameter, Select, bindparam, select
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from recovery.enrollment import Clinic
@@ -46,7 +46,7 @@ def at_instant(now: datetime) -> BindParameter[datetime]:
     return bindparam(None, now, type_=CheckIn.due_at.type, literal_execute=True)
 
 
-def _followed(query):  # type: ignore[no-untyped-def]
+def _followed(query: Select[CheckIn]) -> Select[CheckIn]:
     """Only check-ins of active, unpaused enrollments of patients who still take texts."""
     return (
         query.join(Enrollment, Enrollment.id == CheckIn.enrollment_id)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recovery.audit import record_event
+from recovery.consent import OPTED_OUT_REASON
 from recovery.models import CheckIn, Enrollment, Message, Patient
 from recovery.protocols import latest_version, spec_of
 from recovery.schedule import into_window, plan_due_at
@@ -139,7 +140,7 @@ def _plan_check_ins(enrollment: Enrollment, patient: Patient) -> None:
                 offset_hours=step.offset_hours,
                 due_at=plan_due_at(enrollment.performed_at, step, zone, spec.window),
                 status=CheckInStatus.CANCELLED if opted_out else CheckInStatus.SCHEDULED,
-                reason="patient had opted out" if opted_out else None,
+                reason=OPTED_OUT_REASON if opted_out else None,
             )
         )
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import io
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,17 +61,27 @@ def read_rows(path: str | Path) -> tuple[int, Iterator[tuple[int, dict[str, str]
         text = Path(path).read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError) as problem:
         raise UnreadableImport(f"cannot read {path}: {problem}") from None
-    reader = csv.reader(text.splitlines())
-    header = [name.strip().lower() for name in next(reader, [])]
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    if missing:
-        raise UnreadableImport(f"the header row lacks the column(s): {', '.join(missing)}")
-    rows = [
-        (reader.line_num, dict(zip(header, (cell.strip() for cell in cells), strict=False)))
-        for cells in reader
-        if any(cell.strip() for cell in cells)
-    ]
+    # newline="" lets a quoted cell hold a line break without splitting its row.
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [column_name(name) for name in next(reader, [])]
+        missing = [name for name in REQUIRED_COLUMNS if name not in header]
+        if missing:
+            raise UnreadableImport(f"the header row lacks the column(s): {', '.join(missing)}")
+        rows = [
+            (reader.line_num, dict(zip(header, (cell.strip() for cell in cells), strict=False)))
+            for cells in reader
+            if any(cell.strip() for cell in cells)
+        ]
+    except csv.Error as problem:
+        where = f"line {reader.line_num}"
+        raise UnreadableImport(f"{path} is not a CSV file ({where}: {problem})") from None
     return len(rows), iter(rows)
+
+
+def column_name(heading: str) -> str:
+    """A header cell as a column name: "Performed At" and "performed-at" are performed_at."""
+    return re.sub(r"[\s-]+", "_", heading.strip().lower())
 
 
 def request_from_row(row: dict[str, str]) -> EnrollmentRequest:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import string
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
@@ -32,6 +33,8 @@ TEXT_KEYS = (
     "unknown_number",
     "on_call",
 )
+# The values texts are filled with when sent; a wording may use no other {name}.
+PLACEHOLDERS = ("first_name", "clinic_name", "clinic_phone", "initials", "flag_url")
 HOUR_SETTINGS = (
     "reminder_after_hours",
     "missed_after_reminder_hours",
@@ -54,9 +57,11 @@ THRESHOLD_KEYS = (
 class ProtocolError(ValueError):
     """A protocol definition that cannot be used; ``fields`` says what is wrong."""
 
-    def __init__(self, fields: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{key}: {why}" for key, why in fields.items()))
+    def __init__(self, fields: dict[str, str], *, source: str | None = None) -> None:
+        problems = "; ".join(f"{key}: {why}" for key, why in fields.items())
+        super().__init__(f"{source}: {problems}" if source else problems)
         self.fields = fields
+        self.source = source
 
 
 @dataclass(frozen=True)
@@ -192,13 +197,52 @@ def _parse_texts(raw: Any, errors: dict[str, str]) -> dict[str, dict[str, str]]:
             if not isinstance(value, str) or not value.strip():
                 errors[f"texts.{language}.{key}"] = "is missing"
                 continue
+            problem = placeholder_problem(value)
+            if problem:
+                errors[f"texts.{language}.{key}"] = problem
             texts[language][key] = value.strip()
     return texts
 
 
+def placeholder_problem(wording: str) -> str | None:
+    """Why a wording's {placeholders} could not be filled in as texts are sent, or None."""
+    try:
+        fields = [
+            (name, spec, conversion)
+            for _, name, spec, conversion in string.Formatter().parse(wording)
+            if name is not None
+        ]
+    except ValueError:
+        return "has a { or } that does not close; write placeholders like {first_name}"
+    for name, spec, conversion in fields:
+        if name not in PLACEHOLDERS:
+            known = ", ".join("{" + known_name + "}" for known_name in PLACEHOLDERS)
+            return f"uses {{{name}}}, which is not one of {known}"
+        if spec or conversion:
+            return f"writes {{{name}}} with a format or conversion; write it plainly as {{{name}}}"
+    return None
+
+
 def default_definitions(directory: Path = PROTOCOLS_DIR) -> list[dict[str, Any]]:
-    """The protocol files shipped in ``config/protocols``."""
-    return [json.loads(path.read_text("utf-8")) for path in sorted(directory.glob("*.json"))]
+    """The protocol files shipped in ``config/protocols``, each checked."""
+    return [read_definition(path) for path in sorted(directory.glob("*.json"))]
+
+
+def read_definition(path: Path) -> dict[str, Any]:
+    """A protocol file's definition; ProtocolError naming the file and each problem."""
+    try:
+        definition = json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as problem:
+        raise ProtocolError(
+            {"file": f"cannot be read as JSON ({problem})"}, source=str(path)
+        ) from None
+    if not isinstance(definition, dict):
+        raise ProtocolError({"file": "must hold one JSON object"}, source=str(path))
+    try:
+        parse_definition(definition)
+    except ProtocolError as invalid:
+        raise ProtocolError(invalid.fields, source=str(path)) from None
+    return definition
 
 
 def latest_version(session: Session, name: str) -> Protocol | None:
@@ -229,10 +273,12 @@ def save_version(
     return version
 
 
-def load_defaults(session: Session, *, now: datetime) -> list[Protocol]:
+def load_defaults(
+    session: Session, *, now: datetime, directory: Path = PROTOCOLS_DIR
+) -> list[Protocol]:
     """Store each shipped protocol file whose name is not in the database yet."""
     stored = []
-    for definition in default_definitions():
+    for definition in default_definitions(directory):
         existing = latest_version(session, definition["name"])
         stored.append(existing or save_version(session, definition, actor="system", now=now))
     return stored

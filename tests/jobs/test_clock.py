@@ -132,6 +132,19 @@ def test_serve_answers_health_checks_and_sends_the_welcome_text(settings, runtim
     assert "Stopped" in output
 
 
+def test_serve_stops_cleanly_on_sigterm(settings) -> None:
+    port = free_port()
+    process = start(settings, "serve", "--port", str(port))
+    try:
+        assert wait_for(lambda: _answers(f"http://127.0.0.1:{port}/healthz"))
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 0, output
+    assert "Stopped" in output
+
+
 def zone_inside_the_window_now() -> str:
     """A timezone whose clock now reads between 10:00 and 18:00, so texts may go out."""
     now = datetime.now(UTC)

@@ -1,5 +1,6 @@
 """The JSON API: enrollments and flags behind bearer tokens (SPEC 6.4)."""
 
+import json
 from datetime import datetime
 
 import pytest
@@ -180,3 +181,76 @@ def test_health_check_answers_ok(client) -> None:
 def test_scheduler_health_is_503_before_any_pass(client) -> None:
     response = client.get("/healthz/scheduler")
     assert response.status_code == 503
+
+
+def test_the_enrollment_answer_has_every_field_of_the_spec_example(client, auth) -> None:
+    document = client.post("/api/v1/enrollments", json=BODY, headers=auth).get_json()
+    assert {"id", "status", "patient", "procedure", "protocol", "check_ins", "flags"} <= set(
+        document
+    )
+    assert document["protocol"] == "vertebroplasty"
+    patient = document["patient"]
+    assert {key: patient[key] for key in BODY["patient"]} == BODY["patient"]
+    assert {"id", "opted_out"} <= set(patient)
+    procedure = document["procedure"]
+    assert {key: procedure[key] for key in ("kind", "levels", "baseline_pain")} == {
+        "kind": "vertebroplasty",
+        "levels": "T12, L1",
+        "baseline_pain": 8,
+    }
+    check_in_fields = {"id", "label", "due_at", "status", "sent_at", "answered_at", "pain"}
+    check_in_fields |= {"activity", "reminders_sent"}
+    assert all(check_in_fields <= set(c) for c in document["check_ins"])
+    message_fields = {"direction", "body", "sid", "status", "created_at"}
+    assert all(message_fields <= set(m) for m in document["messages"])
+
+
+def test_every_timestamp_of_an_enrollment_carries_its_offset(client, auth) -> None:
+    document = client.post("/api/v1/enrollments", json=BODY, headers=auth).get_json()
+    stamps = [document["procedure"]["performed_at"], document["patient"]["consent_at"]]
+    stamps += [c["due_at"] for c in document["check_ins"]]
+    stamps += [m["created_at"] for m in document["messages"]]
+    assert stamps and all(datetime.fromisoformat(s).utcoffset() is not None for s in stamps)
+
+
+def test_a_json_body_sent_without_a_json_content_type_is_read(client, auth) -> None:
+    data = json.dumps(BODY)
+    response = client.post("/api/v1/enrollments", data=data, headers=auth)
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nothing", "/api/v1/enrollments/abc", "/api/v1/flags/1", "/api/v2/flags"]
+)
+def test_an_unknown_api_url_gets_404_in_json(client, auth, path) -> None:
+    for headers in (auth, {}):
+        response = client.get(path, headers=headers)
+        assert response.status_code == 404
+        assert response.mimetype == "application/json"
+        assert path in response.get_json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("get", "/api/v1/enrollments", "POST"),
+        ("delete", "/api/v1/flags", "GET"),
+        ("put", "/api/v1/enrollments/1", "GET"),
+        ("get", "/api/v1/flags/1/resolve", "POST"),
+    ],
+)
+def test_a_wrong_method_on_an_api_url_gets_405_in_json(
+    client, auth, runtime, method, path, allowed
+) -> None:
+    response = getattr(client, method)(path, json=BODY, headers=auth)
+    assert response.status_code == 405
+    assert response.mimetype == "application/json"
+    assert method.upper() in response.get_json()["error"]
+    assert allowed in response.headers["Allow"]
+    assert count(runtime, Patient) == 0
+
+
+def test_unknown_urls_outside_the_api_keep_their_html_page(client) -> None:
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"

@@ -191,3 +191,52 @@ def test_import_of_a_missing_file_fails_plainly(runner) -> None:
     result = runner.invoke(args=["import-enrollments", "/nonexistent.csv"])
     assert result.exit_code != 0
     assert "does not exist" in result.output
+
+
+def test_import_reads_headings_in_any_case_spacing_and_order(runner, runtime, tmp_path) -> None:
+    path = tmp_path / "patients.csv"
+    path.write_text(
+        "Consent, Performed At ,MRN,NAME,Mobile,Phone\r\n"
+        'yes,2026-11-23T10:00:00-08:00,A1,"Lee, Ann",ignored,415-555-2671\r\n'
+    )
+    result = runner.invoke(args=["import-enrollments", str(path)])
+    assert result.exit_code == 0, result.output
+    with runtime.sessions() as session:
+        patient = session.scalars(select(Patient)).one()
+    assert (patient.name, patient.phone, patient.mrn) == ("Lee, Ann", "+14155552671", "A1")
+
+
+def test_import_shows_its_progress(runner, runtime, tmp_path) -> None:
+    path = tmp_path / "patients.csv"
+    path.write_text(CSV)
+    result = runner.invoke(args=["import-enrollments", str(path)])
+    assert "Importing 5 rows" in result.output
+    assert "5/5 rows done" in result.output
+
+
+def test_a_quoted_line_break_stays_inside_its_row(runner, runtime, tmp_path) -> None:
+    path = tmp_path / "patients.csv"
+    path.write_text(
+        "name,phone,performed_at,consent,levels\n"
+        'Ann Lee,4155552671,2026-11-23T10:00:00-08:00,yes,"T12,\nL1"\n'
+        "Bob Roe,4155552672,2026-11-23T10:00:00-08:00,maybe,\n"
+    )
+    result = runner.invoke(args=["import-enrollments", str(path)])
+    assert result.exit_code == 1
+    assert "line 4: consent: must be yes or no" in result.output
+    assert "Enrolled 1 of 2 rows; 1 failed" in result.output
+
+
+def test_create_user_without_a_password_to_read_stores_nothing(runner, runtime) -> None:
+    result = runner.invoke(args=["create-user", "c@example.org", "--role", "nurse"], input="")
+    assert result.exit_code != 0
+    assert count(runtime, StaffUser) == 0
+
+
+def test_enroll_prints_the_stored_enrollment_id(runner, runtime) -> None:
+    result = runner.invoke(args=ENROLL)
+    with runtime.sessions() as session:
+        enrollment = session.scalars(select(Enrollment)).one()
+        enrollment_id, check_ins = enrollment.id, len(enrollment.check_ins)
+    assert result.output.splitlines()[0].startswith(f"Enrollment {enrollment_id} ")
+    assert len(result.output.splitlines()) == 1 + check_ins

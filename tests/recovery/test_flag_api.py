@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from recovery.enrollment import enroll
 from recovery.flags import raise_flag
-from recovery.models import AuditEvent, Flag
+from recovery.models import AuditEvent, Enrollment, Flag
 from recovery.runtime import Runtime
 from recovery.states import FlagKind, FlagStatus
 from recovery.validation import EnrollmentRequest
+from tests.staff_fixtures import answer
 
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
 
@@ -171,3 +172,65 @@ def test_flag_steps_need_a_token(client, runtime, flag_id, step) -> None:
     response = client.post(f"/api/v1/flags/{flag_id}/{step}", json={"note": "Done"})
     assert response.status_code == 401
     assert stored(runtime, flag_id).status == FlagStatus.OPEN
+
+
+def enrolled(runtime: Runtime, name: str, phone: str) -> int:
+    request = EnrollmentRequest(
+        name=name, phone=phone, performed_at="2026-11-23T09:30:00-08:00", sms_consent=True
+    )
+    with runtime.transaction() as session:
+        return enroll(
+            session, request, clinic=runtime.clinic, actor="tests", source="api", now=NOW
+        ).enrollment.id
+
+
+def raised(runtime: Runtime, enrollment_id: int, kind: FlagKind, minutes_ago: int) -> int:
+    with runtime.transaction() as session:
+        enrollment = session.get(Enrollment, enrollment_id)
+        assert enrollment is not None
+        when = NOW - timedelta(minutes=minutes_ago)
+        flag = raise_flag(session, enrollment, kind, reason=f"{kind.value} test", now=when)
+        session.flush()
+        return flag.id
+
+
+def test_open_flags_are_listed_most_severe_then_oldest_with_patient_and_latest_pain(
+    client, auth, runtime
+) -> None:
+    ann = enrolled(runtime, "Ann Lee", "+14155550101")
+    bob = enrolled(runtime, "Bob Roe", "+14155550102")
+    answer(runtime, ann, "24h", pain=8, activity=2)
+    expected = [
+        raised(runtime, bob, FlagKind.RED_FLAG_SYMPTOMS, minutes_ago=1),
+        raised(runtime, ann, FlagKind.PERSISTENT_PAIN, minutes_ago=50),
+        raised(runtime, bob, FlagKind.SEVERE_PAIN, minutes_ago=20),
+        raised(runtime, ann, FlagKind.NO_RESPONSE, minutes_ago=90),
+    ]
+    response = client.get("/api/v1/flags?status=open", headers=auth)
+    assert response.status_code == 200
+    flags = response.get_json()["flags"]
+    assert [f["id"] for f in flags] == expected
+    assert [f["severity"] for f in flags] == ["urgent", "high", "high", "normal"]
+    assert [f["patient_name"] for f in flags] == ["Bob Roe", "Ann Lee", "Bob Roe", "Ann Lee"]
+    assert [f["enrollment_id"] for f in flags] == [bob, ann, bob, ann]
+    assert [f["latest_pain"] for f in flags] == [None, 8, None, 8]
+    assert all(datetime.fromisoformat(f["created_at"]).utcoffset() is not None for f in flags)
+    assert all({"kind", "status", "reason"} <= set(f) for f in flags)
+
+
+def test_the_flags_list_is_open_flags_when_no_status_is_given(client, auth, flag_id) -> None:
+    listed = client.get("/api/v1/flags", headers=auth).get_json()["flags"]
+    assert [(f["id"], f["status"]) for f in listed] == [(flag_id, "open")]
+
+
+def test_a_resolved_flag_is_listed_with_its_note(client, auth, flag_id) -> None:
+    client.post(f"/api/v1/flags/{flag_id}/resolve", json={"note": "Called back"}, headers=auth)
+    listed = client.get("/api/v1/flags?status=resolved", headers=auth).get_json()["flags"]
+    assert [(f["id"], f["resolution_note"]) for f in listed] == [(flag_id, "Called back")]
+
+
+@pytest.mark.parametrize("query", ["?status=", "?status=OPEN", "?status=%20open"])
+def test_an_empty_or_capitalized_status_lists_open_flags(client, auth, flag_id, query) -> None:
+    response = client.get(f"/api/v1/flags{query}", headers=auth)
+    assert response.status_code == 200
+    assert [f["id"] for f in response.get_json()["flags"]] == [flag_id]

@@ -1,6 +1,7 @@
 """The default protocol: its settings, its texts within their segment budgets, and versions."""
 
 import copy
+import json
 
 import pytest
 from sqlalchemy import select
@@ -8,11 +9,14 @@ from sqlalchemy import select
 from recovery.models import Protocol
 from recovery.protocols import (
     LANGUAGES,
+    PLACEHOLDERS,
     TEXT_KEYS,
     ProtocolError,
     default_definitions,
     latest_version,
+    load_defaults,
     parse_definition,
+    placeholder_problem,
     save_version,
 )
 from recovery.runtime import utc_now
@@ -118,3 +122,62 @@ def test_enrollment_keeps_the_version_it_was_planned_with(client, auth, runtime)
     assert [c["label"] for c in first["check_ins"]] == ["24h", "48h"]
     assert second["protocol_version"] == 2
     assert [c["label"] for c in second["check_ins"]] == ["72h"]
+
+
+@pytest.mark.parametrize(
+    ("wording", "words"),
+    [
+        ("Hi {name}, how is your pain?", "uses {name}, which is not one of {first_name}"),
+        ("Hi {first_name, how is your pain?", "does not close"),
+        ("Pain today? }", "does not close"),
+        ("Hi {0}", "uses {0}"),
+        ("Hi {first_name.upper}", "uses {first_name.upper}"),
+        ("Hi {first_name!r}", "write it plainly as {first_name}"),
+        ("Hi {first_name:>40}", "write it plainly as {first_name}"),
+    ],
+)
+def test_a_text_with_an_unknown_or_broken_placeholder_is_refused_by_field(
+    wording: str, words: str
+) -> None:
+    definition = copy.deepcopy(DEFAULT)
+    definition["texts"]["es"]["reminder_pain"] = wording
+    with pytest.raises(ProtocolError) as caught:
+        parse_definition(definition)
+    assert words in caught.value.fields["texts.es.reminder_pain"]
+
+
+@pytest.mark.parametrize("wording", ["Hi {first_name} from {clinic_name}", "Braces: {{ok}}"])
+def test_known_placeholders_and_doubled_braces_are_taken(wording: str) -> None:
+    definition = copy.deepcopy(DEFAULT)
+    definition["texts"]["en"]["welcome"] = wording
+    assert parse_definition(definition).texts["en"]["welcome"] == wording
+
+
+def test_every_placeholder_of_the_default_texts_is_known() -> None:
+    for language in LANGUAGES:
+        for key in TEXT_KEYS:
+            assert placeholder_problem(DEFAULT["texts"][language][key]) is None
+    assert set(PLACEHOLDERS) == set(SAMPLE)
+
+
+def test_a_protocol_file_with_an_unknown_placeholder_is_refused_naming_the_file(
+    tmp_path, runtime
+) -> None:
+    definition = copy.deepcopy(DEFAULT)
+    definition["name"] = "knee"
+    definition["texts"]["en"]["check_in"] = "Hi {patient}, pain 0-10?"
+    path = tmp_path / "knee.json"
+    path.write_text(json.dumps(definition), "utf-8")
+    with pytest.raises(ProtocolError) as caught, runtime.transaction() as session:
+        load_defaults(session, now=utc_now(), directory=tmp_path)
+    assert str(path) in str(caught.value)
+    assert "texts.en.check_in: uses {patient}" in str(caught.value)
+    with runtime.sessions() as session:
+        assert latest_version(session, "knee") is None
+
+
+def test_a_protocol_file_that_is_not_json_is_refused_naming_the_file(tmp_path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text("{not json", "utf-8")
+    with pytest.raises(ProtocolError, match=r"broken\.json"):
+        default_definitions(tmp_path)
