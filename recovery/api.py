@@ -7,11 +7,12 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
 from recovery.documents import enrollment_document, flag_document
-from recovery.enrollment import enroll
+from recovery.enrollment import Enrolled, enroll
 from recovery.flags import FlagTransitionError, InvalidNote, acknowledge, check_note, resolve
 from recovery.models import Enrollment, Flag
 from recovery.openapi import OPENAPI
@@ -128,22 +129,30 @@ def request_from_json(body: Any) -> EnrollmentRequest:
 @blueprint.post("/enrollments")
 def create_enrollment() -> ResponseReturnValue:
     """Enroll a patient; 201 with the enrollment, 400 naming every bad field."""
-    runtime = current_app.extensions["recovery"]
     session = db()
     try:
-        result = enroll(
-            session,
-            request_from_json(json_body()),
-            clinic=runtime.clinic,
-            actor=g.actor,
-            source="api",
-            now=utc_now(),
-        )
+        result = _enroll_once_more_on_conflict(session, request_from_json(json_body()))
     except InvalidRequest as invalid:
         session.rollback()
         return error(400, invalid.message, invalid.fields)
-    session.commit()
     return jsonify(enrollment_document(session, result.enrollment)), 201 if result.is_new else 200
+
+
+def _enroll_once_more_on_conflict(session: Session, body: EnrollmentRequest) -> Enrolled:
+    """Enroll and commit. When another request added the same new phone at the same moment,
+    its patient exists now, and enrolling again finds it."""
+    try:
+        return _enroll_and_commit(session, body)
+    except IntegrityError:
+        session.rollback()
+        return _enroll_and_commit(session, body)
+
+
+def _enroll_and_commit(session: Session, body: EnrollmentRequest) -> Enrolled:
+    clinic = current_app.extensions["recovery"].clinic
+    result = enroll(session, body, clinic=clinic, actor=g.actor, source="api", now=utc_now())
+    session.commit()
+    return result
 
 
 @blueprint.get("/openapi.json")

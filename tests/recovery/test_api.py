@@ -1,6 +1,8 @@
 """The JSON API: enrollments and flags behind bearer tokens (SPEC 6.4)."""
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 import pytest
@@ -254,3 +256,20 @@ def test_unknown_urls_outside_the_api_keep_their_html_page(client) -> None:
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert response.mimetype == "text/html"
+
+
+def test_simultaneous_first_enrollments_of_one_phone_make_one_patient(app, auth, runtime) -> None:
+    """Several integrations enrolling the same new patient at once: no 5xx, one patient."""
+    clients = 6
+    start = threading.Barrier(clients)
+
+    def post() -> int:
+        client = app.test_client()
+        start.wait()
+        return client.post("/api/v1/enrollments", json=BODY, headers=auth).status_code
+
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        statuses = sorted(pool.map(lambda _: post(), range(clients)))
+    assert set(statuses) <= {200, 201}
+    assert statuses.count(201) >= 1
+    assert count(runtime, Patient) == 1
