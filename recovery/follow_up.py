@@ -1,20 +1,24 @@
-"""A nurse's say over an enrollment's follow-up: pause, resume, withdraw.
+"""A nurse's say over an enrollment's follow-up: pause, resume, withdraw, reinstate.
 
 Pausing holds back scheduled check-ins (the sender skips enrollments with ``paused_at``
 set) without changing them; resuming lets them go again (a check-in that became too late
 meanwhile is ended as ``missed``/``stale`` by the sender, like after downtime). Withdrawing
-ends the follow-up for good: what has not been sent is cancelled, what was sent stays.
+ends the follow-up at once: what has not been sent is cancelled, what was sent stays.
+Reinstating undoes a withdrawal (``withdrawn`` -> ``active``): the check-ins it cancelled
+are scheduled again while still on time; texts it cancelled stay cancelled.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recovery.audit import record_event
+from recovery.due_work import WAITING
 from recovery.models import CheckIn, Enrollment, Message
+from recovery.protocols import spec_of
 from recovery.states import CheckInStatus, Direction, EnrollmentStatus, MessageStatus
 
 WITHDRAWN_REASON = "withdrawn"
@@ -60,6 +64,70 @@ def withdraw(session: Session, enrollment: Enrollment, *, actor: str, now: datet
         cancelled_check_ins=check_in_ids,
         cancelled_messages=message_ids,
     )
+
+
+def reinstate(session: Session, enrollment: Enrollment, *, actor: str, now: datetime) -> None:
+    """Undo a withdrawal: follow up again, with the cancelled check-ins still on time."""
+    _require_reinstatable(enrollment)
+    lateness = timedelta(hours=spec_of(enrollment.protocol).latest_lateness_hours)
+    withdrawn = [c for c in enrollment.check_ins if _was_withdrawn(c)]
+    restorable = [c for c in withdrawn if c.due_at + lateness > now]
+    too_late = [c for c in withdrawn if c.due_at + lateness <= now]
+    if not restorable and not _has_check_ins_waiting(enrollment):
+        raise FollowUpError("every check-in the withdrawal cancelled is now too late to send")
+    enrollment.status = EnrollmentStatus.ACTIVE
+    enrollment.ended_at = None
+    for check_in in restorable:
+        check_in.status = CheckInStatus.SCHEDULED
+        check_in.reason = None
+        check_in.queued_at = None
+        check_in.ended_at = None
+    _audit(
+        session,
+        enrollment,
+        "enrollment.reinstate",
+        actor,
+        now,
+        restored_check_ins=sorted(c.id for c in restorable),
+        too_late_check_ins=sorted(c.id for c in too_late),
+    )
+
+
+def _require_reinstatable(enrollment: Enrollment) -> None:
+    if enrollment.status != EnrollmentStatus.WITHDRAWN:
+        raise FollowUpError(
+            f"the enrollment is {enrollment.status.value}: only a withdrawn one can be reinstated"
+        )
+    if enrollment.patient.opted_out_at is not None:
+        raise FollowUpError(
+            "the patient has opted out of texts, so the check-ins stay cancelled;"
+            " reinstate once they opt back in"
+        )
+    if any(_is_same_follow_up(other, enrollment) for other in enrollment.patient.enrollments):
+        raise FollowUpError("the patient is already enrolled again for this procedure")
+
+
+def _is_same_follow_up(other: Enrollment, enrollment: Enrollment) -> bool:
+    """An active enrollment since made for the same procedure (reinstating would text twice)."""
+    return (
+        other.id != enrollment.id
+        and other.status == EnrollmentStatus.ACTIVE
+        and other.performed_at == enrollment.performed_at
+        and other.protocol.name == enrollment.protocol.name
+    )
+
+
+def _was_withdrawn(check_in: CheckIn) -> bool:
+    return (
+        check_in.status == CheckInStatus.CANCELLED
+        and check_in.reason == WITHDRAWN_REASON
+        and check_in.sent_at is None
+    )
+
+
+def _has_check_ins_waiting(enrollment: Enrollment) -> bool:
+    """A check-in sent before the withdrawal whose answer is still awaited."""
+    return any(c.status in WAITING and c.ended_at is None for c in enrollment.check_ins)
 
 
 def _cancel_check_ins(session: Session, enrollment: Enrollment, now: datetime) -> list[int]:

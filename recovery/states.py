@@ -6,7 +6,8 @@ from enum import StrEnum
 
 
 class EnrollmentStatus(StrEnum):
-    """An enrollment: ``active`` -> ``completed`` (every check-in ended) or ``withdrawn``."""
+    """An enrollment: ``active`` -> ``completed`` (every check-in ended) or ``withdrawn``
+    (a nurse may reinstate a withdrawn one: back to ``active``)."""
 
     ACTIVE = "active"
     COMPLETED = "completed"

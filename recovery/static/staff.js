@@ -62,17 +62,6 @@
     if (form && event.target.value) form.requestSubmit();
   });
 
-  // --- Withdraw: confirm in a dialog (without script the server asks on a page). -----
-  document.addEventListener("submit", function (event) {
-    const form = event.target;
-    if (!form.dataset || !form.dataset.confirm) return;
-    if (window.confirm(form.dataset.confirm)) {
-      form.elements.confirmed.value = "yes";
-    } else {
-      event.preventDefault();
-    }
-  });
-
   // --- Worklist: refresh the rows every ~30 s, leaving an open note form alone. -------
   function isBusy(table) {
     if (table.querySelector(".resolve-form:not([hidden])")) return true;

@@ -1,4 +1,5 @@
-"""Patients: the search, one patient's page, and pausing, resuming or withdrawing follow-up."""
+"""Patients: the search, one patient's page, and pausing, resuming, withdrawing or
+reinstating follow-up."""
 
 from __future__ import annotations
 
@@ -23,7 +24,16 @@ FollowUpChange = Callable[..., None]
 CHANGES: dict[str, tuple[FollowUpChange, str]] = {
     "pause": (follow_up.pause, "Check-ins are paused."),
     "resume": (follow_up.resume, "Check-ins are resumed."),
-    "withdraw": (follow_up.withdraw, "Withdrawn: check-ins not yet sent are cancelled."),
+    "withdraw": (
+        follow_up.withdraw,
+        "Withdrawn: check-ins and texts not yet sent are cancelled."
+        " If this was a mistake, Reinstate follow-up undoes it.",
+    ),
+    "reinstate": (
+        follow_up.reinstate,
+        "Follow-up reinstated: the check-ins the withdrawal cancelled are scheduled again,"
+        " except any now too late to send.",
+    ),
 }
 
 
@@ -71,23 +81,12 @@ def record_view(session: Session, patient: Patient, now: datetime, page: str = "
     session.commit()
 
 
-@blueprint.get("/patients/<int:patient_id>/enrollments/<int:enrollment_id>/withdraw")
-def confirm_withdraw(patient_id: int, enrollment_id: int) -> ResponseReturnValue:
-    """Ask to confirm a withdrawal (the page's script asks in a dialog instead)."""
-    enrollment = _enrollment(patient_id, enrollment_id)
-    return render_template("withdraw.html", enrollment=enrollment)
-
-
 @blueprint.post("/patients/<int:patient_id>/enrollments/<int:enrollment_id>/<change>")
 def change_follow_up(patient_id: int, enrollment_id: int, change: str) -> ResponseReturnValue:
-    """Pause, resume or withdraw an enrollment's follow-up."""
+    """Pause, resume, withdraw or reinstate an enrollment's follow-up, at once."""
     if change not in CHANGES:
         abort(404)
     enrollment = _enrollment(patient_id, enrollment_id)
-    if change == "withdraw" and request.form.get("confirmed") != "yes":
-        return redirect(
-            url_for(".confirm_withdraw", patient_id=patient_id, enrollment_id=enrollment_id)
-        )
     service, done = CHANGES[change]
     try:
         service(db(), enrollment, actor=access.actor(), now=utc_now())

@@ -1,5 +1,5 @@
 """Patients in Chromium: enrolling (errors kept by their fields), searching, the patient's
-page, pausing and withdrawing, and the phone simulator."""
+page, pausing, withdrawing and reinstating, and the phone simulator."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Dialog, Page, expect
+from playwright.sync_api import Page, expect
 
 from recovery.runtime import Runtime, utc_now
 from tests.browser.widths import assert_fits
@@ -98,7 +98,7 @@ def test_the_patient_pages_read_at_768_pixels(
     expect(check_ins.get_by_role("row").filter(has_text="24h")).to_contain_text("8/10")
 
 
-def test_pause_resume_and_a_confirmed_withdrawal(
+def test_pause_resume_withdraw_at_once_and_reinstate(
     page: Page, runtime: Runtime, nurse: int, sign_in
 ) -> None:  # type: ignore[no-untyped-def]
     patient_id, _ = enroll_patient(runtime, performed_at=utc_now() - timedelta(hours=2))
@@ -109,23 +109,28 @@ def test_pause_resume_and_a_confirmed_withdrawal(
     expect(page.get_by_role("button", name="Pause check-ins")).to_be_disabled()
     page.get_by_role("button", name="Resume check-ins").click()
     expect(page.get_by_text("Check-ins are resumed.")).to_be_visible()
+    expect(page.get_by_role("button", name="Reinstate follow-up")).to_have_count(0)
 
-    dialogs: list[str] = []
-
-    def dismiss(dialog: Dialog) -> None:
-        dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    page.once("dialog", dismiss)
+    # No dialog handler: a confirmation dialog would be dismissed and withdraw nothing.
     page.get_by_role("button", name="Withdraw").click()
-    expect(page.get_by_role("button", name="Withdraw")).to_be_enabled()
-    assert dialogs and dialogs[0].startswith("Withdraw Maria Lopez from follow-up?")
-
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Withdraw").click()
-    expect(page.get_by_text("Withdrawn: check-ins not yet sent are cancelled.")).to_be_visible()
+    expect(page.get_by_text("Withdrawn: check-ins and texts not yet sent")).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"/patients/{patient_id}$"))
+    expect(page.locator("dd").filter(has_text="Withdrawn, ended")).to_be_visible()
     expect(page.get_by_role("button", name="Withdraw")).to_be_disabled()
-    expect(page.get_by_role("table", name="Check-ins")).to_contain_text("cancelled (withdrawn)")
+    for name in ("Pause check-ins", "Resume check-ins", "Withdraw", "Reinstate follow-up"):
+        expect(page.get_by_role("button", name=name)).to_have_count(1)
+    rows = page.get_by_role("table", name="Check-ins").get_by_role("row")
+    for label in ("24h", "48h"):
+        expect(rows.filter(has_text=label)).to_contain_text("cancelled (withdrawn)")
+
+    page.get_by_role("button", name="Reinstate follow-up").click()
+    expect(page.get_by_text("Follow-up reinstated")).to_be_visible()
+    expect(page.locator("dd").filter(has_text="Active")).to_be_visible()
+    expect(page.get_by_role("button", name="Withdraw")).to_be_enabled()
+    expect(page.get_by_role("button", name="Reinstate follow-up")).to_have_count(0)
+    for label in ("24h", "48h"):
+        expect(rows.filter(has_text=label)).to_contain_text("scheduled")
+        expect(rows.filter(has_text=label)).not_to_contain_text("cancelled")
 
 
 def test_the_simulator_shows_the_phone_and_sends_a_reply(

@@ -29,7 +29,6 @@ PAGES = [
     ("/patients/new", 200),
     ("/patients/import", 200),
     ("/patients/{patient}", 200),
-    ("/patients/{patient}/enrollments/{enrollment}/withdraw", 200),
     ("/simulator", 200),
     ("/simulator?patient={patient}", 200),
     ("/admin/protocols", 403),

@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from recovery.consent import opt_out
 from recovery.flags import raise_flag
-from recovery.models import AuditEvent, Enrollment
+from recovery.models import AuditEvent, Enrollment, Patient
 from recovery.runtime import utc_now
-from recovery.states import EnrollmentStatus, FlagKind
+from recovery.states import CheckInStatus, EnrollmentStatus, FlagKind
 from recovery.web.patient_record import plain_letters
 from tests.staff_client import post, text
 from tests.staff_fixtures import answer, enroll_patient
@@ -84,6 +85,7 @@ def test_the_patient_page_tells_the_whole_story(nurse_client, runtime, maria) ->
     assert "Hi Maria, this is Valley Spine Clinic." in page  # the welcome text, in the thread
     for button in ("Pause check-ins", "Resume check-ins", "Withdraw"):
         assert re.search(rf"<button[^>]*>{button}</button>", page)
+    assert "Reinstate follow-up" not in page  # only for a withdrawn enrollment
 
 
 def test_flags_show_their_history_and_notes(nurse_client, runtime, maria) -> None:
@@ -161,18 +163,74 @@ def test_pause_and_resume_from_the_patient_page(nurse_client, runtime, maria) ->
     assert _status(runtime, enrollment_id) == (EnrollmentStatus.ACTIVE, False)
 
 
-def test_withdraw_asks_to_confirm_first(nurse_client, runtime, maria) -> None:
+def _check_in_status(runtime, enrollment_id: int, label: str) -> CheckInStatus:  # type: ignore[no-untyped-def]
+    with runtime.sessions() as session:
+        enrollment = session.get(Enrollment, enrollment_id)
+        return next(c.status for c in enrollment.check_ins if c.label == label)
+
+
+def test_withdraw_takes_effect_at_once_and_offers_to_reinstate(
+    nurse_client, runtime, maria
+) -> None:
     patient_id, enrollment_id = maria
     path = f"/patients/{patient_id}/enrollments/{enrollment_id}/withdraw"
+    assert "data-confirm" not in text(nurse_client.get(f"/patients/{patient_id}"))
     response = post(nurse_client, path)
-    assert response.headers["Location"] == path
-    assert "Withdraw Maria Lopez from follow-up?" in text(nurse_client.get(path))
-    assert _status(runtime, enrollment_id)[0] == EnrollmentStatus.ACTIVE
-    post(nurse_client, path, {"confirmed": "yes"})
+    assert response.headers["Location"] == f"/patients/{patient_id}"
     assert _status(runtime, enrollment_id)[0] == EnrollmentStatus.WITHDRAWN
     page = text(nurse_client.get(f"/patients/{patient_id}"))
+    assert "Withdrawn: check-ins and texts not yet sent are cancelled." in page
+    assert "If this was a mistake, Reinstate follow-up undoes it." in page
+    assert "Withdrawn, ended" in page
     assert "cancelled (withdrawn)" in page
     assert re.search(r"<button[^>]*disabled>Withdraw</button>", page)
+    assert len(re.findall(r"<button type=\"submit\">Reinstate follow-up</button>", page)) == 1
+    assert nurse_client.get(path).status_code == 405  # no confirmation page any more
+
+
+def test_reinstate_from_the_patient_page(nurse_client, runtime, nurse, maria) -> None:
+    patient_id, enrollment_id = maria
+    base = f"/patients/{patient_id}/enrollments/{enrollment_id}"
+    post(nurse_client, f"{base}/withdraw")
+    assert _check_in_status(runtime, enrollment_id, "48h") == CheckInStatus.CANCELLED
+    response = post(nurse_client, f"{base}/reinstate", follow_redirects=True)
+    page = text(response)
+    assert "Follow-up reinstated: the check-ins the withdrawal cancelled are scheduled" in page
+    assert _status(runtime, enrollment_id) == (EnrollmentStatus.ACTIVE, False)
+    assert _check_in_status(runtime, enrollment_id, "48h") == CheckInStatus.SCHEDULED
+    assert "Reinstate follow-up</button>" not in page
+    assert re.search(r"<button[^>]*class=\"danger\">Withdraw</button>", page)
+    with runtime.sessions() as session:
+        events = session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.record_type == "enrollment", AuditEvent.record_id == enrollment_id)
+            .order_by(AuditEvent.id)
+        ).all()
+    assert [(e.action, e.actor) for e in events][-2:] == [
+        ("enrollment.withdraw", f"user:{nurse}:nurse@example.org"),
+        ("enrollment.reinstate", f"user:{nurse}:nurse@example.org"),
+    ]
+
+
+def test_reinstating_for_a_patient_who_opted_out_says_why_not(nurse_client, runtime, maria) -> None:
+    patient_id, enrollment_id = maria
+    base = f"/patients/{patient_id}/enrollments/{enrollment_id}"
+    post(nurse_client, f"{base}/withdraw")
+    with runtime.transaction() as session:
+        opt_out(session, session.get(Patient, patient_id), how="STOP", now=utc_now())
+    page = text(post(nurse_client, f"{base}/reinstate", follow_redirects=True))
+    assert (
+        "Nothing changed: the patient has opted out of texts, so the check-ins stay cancelled;"
+        " reinstate once they opt back in." in page
+    )
+    assert _status(runtime, enrollment_id)[0] == EnrollmentStatus.WITHDRAWN
+    assert _check_in_status(runtime, enrollment_id, "48h") == CheckInStatus.CANCELLED
+
+
+def test_reinstating_an_active_enrollment_changes_nothing(nurse_client, maria) -> None:
+    base = f"/patients/{maria[0]}/enrollments/{maria[1]}"
+    page = text(post(nurse_client, f"{base}/reinstate", follow_redirects=True))
+    assert "Nothing changed: the enrollment is active: only a withdrawn one can be" in page
 
 
 def test_unknown_follow_up_changes_are_404(nurse_client, maria) -> None:

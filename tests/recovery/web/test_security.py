@@ -46,7 +46,7 @@ def test_a_flag_change_without_a_token_is_refused_and_changes_nothing(
 def test_a_withdrawal_with_a_wrong_token_is_refused(nurse_client, runtime) -> None:
     patient_id, enrollment_id = enroll_patient(runtime)
     path = f"/patients/{patient_id}/enrollments/{enrollment_id}/withdraw"
-    response = nurse_client.post(path, data={"confirmed": "yes", "csrf_token": "forged"})
+    response = nurse_client.post(path, data={"csrf_token": "forged"})
     assert response.status_code == 400
     with runtime.sessions() as session:
         assert session.get(Enrollment, enrollment_id).status == EnrollmentStatus.ACTIVE
