@@ -8,16 +8,14 @@ definition keys; ``window-start``/``window-end``; ``threshold-<key>``; ``text-<l
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from recovery.protocols import HOUR_SETTINGS, LANGUAGES, TEXT_KEYS, THRESHOLD_KEYS
+from recovery.protocols import HOUR_SETTINGS, LANGUAGES, PLACEHOLDERS, TEXT_KEYS, THRESHOLD_KEYS
 from recovery.segments import encoding, segment_count
 
 SETTING_KEYS = (*HOUR_SETTINGS, "validity_period_seconds", "escalation_repeat_minutes")
-PLACEHOLDERS = ("first_name", "clinic_name", "clinic_phone", "initials", "flag_url")
 STEP_FIELD = re.compile(r"^step-(\d+)-(label|offset)$")
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
@@ -127,16 +125,6 @@ class ProtocolForm:
                 )
         return fields
 
-    def placeholder_errors(self) -> dict[str, str]:
-        """Texts with a brace that is not one of the known placeholders."""
-        errors = {}
-        for language, texts in self.texts.items():
-            for key, value in texts.items():
-                problem = placeholder_problem(value)
-                if problem:
-                    errors[f"text-{language}-{key}"] = problem
-        return errors
-
 
 def _wording(form: Mapping[str, str], name: str) -> str:
     # Browsers post line breaks as CRLF; texts keep LF, as the page's counter sees them.
@@ -183,16 +171,3 @@ def fill(wording: str, sample: Mapping[str, str]) -> str:
         return wording.format_map({key: sample.get(key, "") for key in PLACEHOLDERS})
     except (KeyError, ValueError, IndexError, AttributeError):
         return wording
-
-
-def placeholder_problem(wording: str) -> str | None:
-    """Why a wording's braces would break sending, or None."""
-    try:
-        names = [name for _, name, _, _ in string.Formatter().parse(wording) if name is not None]
-    except ValueError:
-        return "has a { or } that does not close; write placeholders like {first_name}"
-    unknown = [name for name in names if name not in PLACEHOLDERS]
-    if unknown:
-        known = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
-        return f"uses {{{unknown[0]}}}, which is not one of {known}"
-    return None

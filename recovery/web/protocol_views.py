@@ -12,6 +12,7 @@ from sqlalchemy import select
 from recovery.audit import record_event
 from recovery.models import Protocol
 from recovery.protocols import (
+    PLACEHOLDERS,
     TEXT_KEYS,
     ProtocolError,
     latest_version,
@@ -23,7 +24,7 @@ from recovery.requests import db
 from recovery.runtime import utc_now
 from recovery.segments import GSM7_BASIC, GSM7_EXTENDED
 from recovery.web import access
-from recovery.web.protocol_form import PLACEHOLDERS, ProtocolForm, error_fields
+from recovery.web.protocol_form import ProtocolForm, error_fields
 
 blueprint = Blueprint("protocols", __name__, url_prefix="/admin")
 TEXT_LABELS = {
@@ -128,12 +129,11 @@ def _checked(current: Protocol) -> tuple[ProtocolForm, dict[str, Any], dict[str,
     """The posted form, the definition it makes, and its errors by field."""
     form, origins = ProtocolForm.read(request.form, current.name)
     definition = form.definition(current.definition)
-    errors = form.placeholder_errors()
     try:
         parse_definition(definition)
     except ProtocolError as invalid:
-        errors = {**error_fields(invalid.fields, origins), **errors}
-    return form, definition, errors
+        return form, definition, error_fields(invalid.fields, origins)
+    return form, definition, {}
 
 
 @blueprint.post("/protocols/<name>")
