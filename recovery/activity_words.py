@@ -18,16 +18,33 @@ _OUT_PLACES = (
     r"|neighbou?rs?|neighbou?rhood|street|road|driveway|car|pharmacy|yard|garden|curb|lobby"
     r"|mall|doctor|bank|restaurant|post office|library|beach|work|dinner|lunch)"
 )
+_BATHROOM = r"(?:bathroom|restroom|toilet|potty|washroom|bano)"
+# The words between "only" and "bathroom": "only got up to go to the bathroom".
+_UP_TO = (
+    r"(?:up|got up|get up|getting up|went|go|going|walked|walk|to|for|al|a|para|ir|use|using"
+    r"|the|el|la|me levanto|me levante|me paro|me pare|pa|pal)"
+)
 _STAYING_IN = (
     r"(?!(?:(?:the|my|a|la|el|mi) )?(?:bed|bathroom|restroom|toilet|kitchen|sleep|couch|room"
     r"|bedroom|living room|lie|lay|rest|nap|cama|bano|dormir|acostarme|cocina|cuarto|sala)\b)"
+)
+# After "went to": a place ("went to Walmart"), not what was done there ("went to sit").
+_NOT_A_VERB = (
+    r"(?!(?:sit|stand|get|go|use|take|pee|poop|eat|check|try|make|do|walk|lay|lie|have|change"
+    r"|wash|shower|bathe|brush|cook|see if|put|grab|fix)\b)"
 )
 _PHRASES: dict[int, tuple[str, ...]] = {
     1: (
         r"bed\s?(?:ridden|bound)|bed rest|(?:encamad|postrad|acostad|recostad)[oa]s?",
         r"(?:in|on) (?:my |the )?bed",
-        r"(?:cant|cannot|can not|couldnt|could not|unable to|not able to|hard to|barely)"
+        r"(?:cant|cannot|can not|couldnt|could not|unable to|not able to|hard to|barely"
+        r"|(?:havent|hasnt|have not|has not|wasnt|was not|werent) (?:been )?able to)"
         r" (?:get|getting) (?:up|out of (?:the |my )?bed)",
+        r"(?:mostly|mainly|mostly just|all day in|all day on) (?:the |my )?bed"
+        r"|bed (?:mostly|mainly|all day)",
+        rf"(?:only|just|solo|nomas|nada mas)(?: {_UP_TO})* {_BATHROOM}",
+        rf"up only(?: {_UP_TO})* {_BATHROOM}|{_BATHROOM} (?:only|and back|trips only|nomas"
+        r"|nada mas|y de regreso|y ya)",
         r"(?:lying|laying|laid|lay|lie) (?:down|flat) (?:all|most of the|most|the whole) day",
         r"(?:only|just) (?:got |get |getting )?up (?:to|for) (?:use |go to |the |a )*"
         r"(?:bathroom|restroom|toilet|potty|washroom|bano|pee|eat|meals)",
@@ -50,6 +67,12 @@ _PHRASES: dict[int, tuple[str, ...]] = {
         r"no (?:he )?sal(?:i|ido)|levantad[oa]s?|me (?:levante|levanto|he levantado)",
         r"walk(?:ed|ing|s)? (?:to|down|around) (?:the |my )?(?:bathroom|kitchen|living room|hall"
         r"|hallway|bedroom|restroom)",
+        r"(?:stay|stayed|staying|stays|stuck|been) (?:at )?home|stayed in (?:my|the|her|his)"
+        r" (?:room|bedroom|apartment|chair|recliner)|del cuarto a la (?:sala|cocina)",
+        r"(?:got|gotten|getting) (?:up|out of bed) (?:and (?:made|cooked|walked|moved|sat|did"
+        r"|showered|dressed|got|ate)|a (?:few|couple|little|bit)|for (?:a (?:bit|while|little)"
+        r"|meals|breakfast|lunch|dinner)|some|several times|more)",
+        r"(?:up and down|down|along|in) the hall(?:way)?s?|walk(?:ed|ing|s)? the hall(?:way)?s?",
     ),
     3: (
         rf"outside|outdoors|out of the {_HOME}|out (?:and|&|n) about|in the (?:yard|garden)",
@@ -60,8 +83,16 @@ _PHRASES: dict[int, tuple[str, ...]] = {
         rf"walk(?:ed|ing|s)? (?:to|down|up|around|round) (?:the |my |our |a )?{_OUT_PLACES}",
         rf"(?:went|go|going|drove|driving|been) (?:to|down to) (?:the |a |my |our )?{_OUT_PLACES}",
         r"around the (?:block|neighbou?rhood|yard)|(?:get|got|getting|check|checked) the mail",
-        rf"(?:went|drove) (?:out )?to (?:my |the |a |see |visit ){_STAYING_IN}[^\W\d_]+",
-        rf"fui (?:a |al ){_STAYING_IN}[^\W\d_]+",
+        rf"(?:went|drove) (?:(?:myself|herself|himself|her|him|out) )?to (?:(?:my|the|a|see|visit)"
+        rf" )?{_STAYING_IN}{_NOT_A_VERB}"
+        r"[^\W\d_]+",
+        r"(?:took|take|takes|taking|drove|drive|drives|driving) (?:me|her|him|us|mom|dad) (?:out"
+        r"|to|for)|walk(?:ed|ing|s)? the dogs?|(?:took|take|taking) the dogs? (?:out|for)",
+        r"went (?:fishing|shopping|bowling|swimming|dancing|golfing|walking|hiking|camping"
+        r"|visiting|driving|riding|biking|gardening)|(?:fui|fuimos|ir|voy|fue) de compras",
+        r"sal(?:i|imos|io)(?! (?:de (?:la |mi )?(?:cama|cuarto)|del (?:bano|cuarto|hospital)))",
+        rf"fui (?:con (?:mi |mis |el |la )?[^\W\d_]+ )?(?:a |al |pa |pal |para (?:el |la )?)"
+        rf"{_STAYING_IN}[^\W\d_]+",
         r"went (?:grocery )?shopping|walk(?:ed|ing)? (?:\w+ )?(?:blocks?|miles?|cuadras)",
         r"(?:por|en) la calle|(?:al|en el) parque|por el barrio|por la cuadra",
         r"afuera|fuera de (?:la |mi )?casa|a la calle|en el (?:patio|jardin)",
@@ -85,21 +116,30 @@ _PHRASES: dict[int, tuple[str, ...]] = {
         r"|activities|chores))",
         r"(?:everything|all) (?:is )?(?:back to )?normal|feel(?:ing)? (?:like )?myself(?: again)?",
         r"fully active|back at work",
+        r"(?:everything|all|what) (?:i|she|he|we) (?:normally|usually|always) (?:do|did|does)",
         r"como (?:siempre|antes|de costumbre)|vida normal|todo normal|ya (?:estoy )?normal",
         r"(?:actividades|rutina|vida|cosas) (?:normal|normales|de siempre|habituales|diarias"
         r"|cotidianas|de costumbre)",
-        r"(?:de vuelta|volvi|regrese|he vuelto|ya volvi|estoy de regreso) (?:a|en) (?:la |lo |mi"
+        r"(?:de vuelta|volvi|regrese|he vuelto|ya volvi|estoy de regreso) (?:al|a|en) (?:la |lo |mi"
         r" |mis )?(?:normal|normalidad|rutina|vida normal|trabajo|trabajar|actividades)",
         r"(?:hago|haciendo|hice|puedo hacer) (?:de )?todo|(?:hago|haciendo) mis (?:actividades"
         r"|cosas|quehaceres)",
     ),
 }
+_ORDINALS = {
+    1: r"first|1st|primer[oa]?",
+    2: r"second|2nd|segund[oa]",
+    3: r"third|3rd|tercer[oa]?",
+    4: r"fourth|4th|last|cuart[oa]|ultim[oa]",
+}
+# "the second one", "la tercera opción": an answer picked by its place in the list.
+_CHOSEN = r"(?:{}) (?:one|option|choice|answer|opcion|uno|una)"
 _PATTERNS = [
     (level, re.compile(rf"\b(?:{pattern})\b"))
     for level, group in _PHRASES.items()
-    for pattern in group
+    for pattern in (*group, _CHOSEN.format(_ORDINALS[level]))
 ]
-_CLAUSE_BREAK = re.compile(r"[.;!?\n,:]|\bbut\b|\bpero\b|\bthen\b|\bluego\b")
+_CLAUSE_BREAK = re.compile(r"[.;!?\n,:]|\b(?:but|pero|then|luego|and|y)\b")
 _DOMINANT = re.compile(
     r"\b(?:mostly|most of the (?:day|time)|all day|the whole day|all the time|todo el dia"
     r"|la mayor parte|mayormente|la mayoria del tiempo)\b"

@@ -38,6 +38,8 @@ _POLITE = word_set(
     immediately right it this all me them these messages texts now sir maam
     """
 )
+# Alone (with courtesies), these plainly say "stop": "basta", "ya basta", "no más por favor".
+_ENOUGH = frozenset({"basta", "pare", "paren", "no mas", "no more"})
 _JOKES = re.compile(r"\b(?:jk|j k|just kidding|kidding|es broma|bromeando|broma|just joking)\b")
 _LAUGHS = re.compile(r"\b(?:lol|lmao|haha\w*|jaja\w*|hehe\w*)\b")
 
@@ -95,7 +97,7 @@ _STRONG = re.compile(
             r"consentimiento\b",
             r"\b(?:dejen|deje|dejes|paren|pare|dejar) de (?:mandar|enviar|escribir|textear"
             r"|molestar|contactar|llamar)\w*\b",
-            rf"\bno mas {_COSAS}\b|\bbasta de {_COSAS}\b|\b(?:cancelar|cancelen|cancele|parar"
+            rf"\bno mas {_COSAS}\b|\bbasta de {_COSAS}\b|\b(?:cancelar|cancelen|cancele|parar|paren"
             rf"|detener|detengan|suspender|suspendan) (?:los |estos |sus |mis |el |la )?"
             rf"(?:{_COSAS}|suscripcion|servicio|programa)\b",
         )
@@ -104,6 +106,7 @@ _STRONG = re.compile(
 _WEAK = re.compile(
     r"\bstop asking\b|\bleave me alone\b|\b(?:please|pls|plz) stop\b|\bstop (?:please|pls|plz)"
     r"\b|\bdejenme en paz\b|\bya no (?:quiero|deseo)\b"
+    r"|\b(?:want|wanna|would like|need) to (?:stop|quit|unsubscribe|opt out|cancel)\W*$"
 )
 _NEGATED = re.compile(
     r"\b(?:dont|do not|never|not|cant|cannot|couldnt|didnt)(?: want (?:you |them )?to"
@@ -141,10 +144,21 @@ def is_stop_request(text: str) -> bool:
     return is_plain and any(not _is_negated(folded, m.start()) for m in _WEAK.finditer(folded))
 
 
+def is_help_request(text: str) -> bool:
+    """Whether the message asks for help in so many words: "help please", "ayuda por favor"."""
+    if match_keyword(text) is not None:
+        return False
+    words = re.findall(r"[^\W\d_]+", fold(text).text)
+    meant = [word for word in words if word not in _POLITE]
+    return bool(meant) and all(_KEYWORDS.get(word) == Keyword.HELP for word in meant)
+
+
 def _is_polite_keyword(folded: str) -> bool:
     """ "STOP please", "stop stop stop", "alto por favor": opt-out keywords with courtesies."""
     words = re.findall(r"[^\W\d_]+", folded)
     meant = [word for word in words if word not in _POLITE]
+    if " ".join(meant) in _ENOUGH:
+        return True
     return bool(meant) and all(_KEYWORDS.get(word) == Keyword.OPT_OUT for word in meant)
 
 

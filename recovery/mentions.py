@@ -33,13 +33,23 @@ _LOOK_BACK_FILLERS = word_set(
 )
 _DENOMINATORS: dict[float, Role] = {10.0: "pain", 4.0: "activity"}
 _SCALE_WORDS = (("out", "of"), ("outta",), ("out",), ("of",), ("de",), ("sobre",), ("over",))
-_HALVES = (("and", "a", "half"), ("&", "a", "half"), ("y", "medio"), ("y", "media"))
+_HALVES = (
+    ("and", "a", "half"),
+    ("&", "a", "half"),
+    ("y", "medio"),
+    ("y", "media"),
+    ("and", "1", "/", "2"),
+    ("y", "1", "/", "2"),
+)
+_HEDGES = word_set("maybe possibly perhaps prob probably quizas quiza talvez")
 _JOIN_FILLERS = word_set("an un una maybe like about around probably prob its it is i say")
 _STOPS = frozenset(".;!?")
 _TO_WORDS = word_set("to al hasta > then luego down up thru through till")
 _OR_WORDS = word_set("or o u")
 _AND_WORDS = word_set("and y & , / plus +")
 _MOVING_WORDS = word_set("went gone go goes going got dropped came come bajo subio from de")
+# Verbs that alone carry a change from one score to the next ("de 8 bajó a 4").
+_CHANGE_VERBS = _MOVING_WORDS - {"from", "de"}
 _JOIN_VOCABULARY = _TO_WORDS | _OR_WORDS | _AND_WORDS | _MOVING_WORDS | {"-", "a"}
 
 
@@ -83,12 +93,13 @@ def _single_numbers(text: str, tokens: list[Token]) -> list[_Number]:
     skipped = find_non_scores(text, tokens) - scaled.keys()
     skipped |= {end for _, end in scaled.values()}
     numbers: list[_Number] = []
+    names_follow = _do_names_follow(tokens)
     for index, token in enumerate(tokens):
         if token.kind != "number" or index in skipped or token.value is None:
             continue
         half_end = _half_end(tokens, index)
         skipped.update(range(index + 1, (half_end or index) + 1))
-        role, end = scaled.get(index, (_marked_role(tokens, index), index))
+        role, end = scaled.get(index, (_marked_role(tokens, index, names_follow), index))
         value = token.value + (0.5 if half_end else 0.0)
         numbers.append(_Number(value, Span(index, max(end, half_end or index)), role))
     return [n for n in numbers if _is_kept(tokens, n)]
@@ -138,8 +149,19 @@ def _half_end(tokens: list[Token], index: int) -> int | None:
     return None
 
 
-def _marked_role(tokens: list[Token], index: int) -> Role | None:
+def _do_names_follow(tokens: list[Token]) -> bool:
+    """Whether the reply names its answers after them ("7 pain 2 activity"), not before."""
+    for index, token in enumerate(tokens):
+        if token.text in PAIN_WORDS or token.text in _ACTIVITY_MARKERS:
+            previous = tokens[index - 1] if index > 0 else None
+            return previous is not None and 0 <= (previous.value or -1.0) <= 10
+    return False
+
+
+def _marked_role(tokens: list[Token], index: int, names_follow: bool = False) -> Role | None:
     """The question a nearby word names: "pain 7", "dolor: 7", "activity 2", "7 de dolor"."""
+    if names_follow and (named := _role_named_after(tokens, index, is_claimable=False)):
+        return named
     for back in range(index - 1, max(index - 7, -1), -1):
         word = tokens[back].text
         if word in _PAIN_MARKERS:
@@ -151,14 +173,16 @@ def _marked_role(tokens: list[Token], index: int) -> Role | None:
     return _role_named_after(tokens, index)
 
 
-def _role_named_after(tokens: list[Token], index: int) -> Role | None:
+def _role_named_after(tokens: list[Token], index: int, is_claimable: bool = True) -> Role | None:
     """ "7 pain", "2 activity": a role word after the number that no other number claims."""
     for ahead in range(index + 1, min(index + 3, len(tokens))):
         word = tokens[ahead].text
         role: Role | None = "pain" if word in PAIN_WORDS else None
         role = "activity" if word in _ACTIVITY_MARKERS else role
         if role is not None:
-            claimed = any(t.kind == "number" for t in tokens[ahead + 1 : ahead + 3])
+            claimed = is_claimable and any(
+                t.kind == "number" for t in tokens[ahead + 1 : ahead + 3]
+            )
             return None if claimed else role
         if word not in {"of", "de", "in", "en", "back"}:
             return None
@@ -168,6 +192,8 @@ def _role_named_after(tokens: list[Token], index: int) -> Role | None:
 def _join(tokens: list[Token], previous: Mention, number: _Number) -> Join:
     """How a number joins the mention before it: "6-7", "6 or 7", "8 to 3", "7 and 2"."""
     between = tokens[previous.span.last + 1 : number.span.first]
+    if _is_hedged_pair(between):
+        return "range"
     words = [t.text for t in between if t.text not in _JOIN_FILLERS]
     if words != ["a"]:  # alone, Spanish "to" ("6 a 7"); with others, an article ("6 or a 7")
         words = [word for word in words if word != "a"]
@@ -181,11 +207,17 @@ def _join(tokens: list[Token], previous: Mention, number: _Number) -> Join:
     if words == ["-"] or (words == ["/"] and between[0].is_glued):
         is_pair = last > number.value and 1 <= number.value <= 4 and words == ["-"]
         return "list" if is_pair else "range"
-    if _TO_WORDS.intersection(words) or words == ["a"]:
+    if (_TO_WORDS | _CHANGE_VERBS).intersection(words) or words == ["a"]:
         return "range" if last < number.value else "change"
     if _OR_WORDS.intersection(words):
         return "range"
     return "list" if set(words) <= _AND_WORDS else "none"
+
+
+def _is_hedged_pair(between: list[Token]) -> bool:
+    """ "1 maybe 2", "5 or maybe 6": a second guess, read as a range."""
+    words = [t.text for t in between]
+    return bool(words) and words[-1] in _HEDGES and set(words) <= _HEDGES | _OR_WORDS | {","}
 
 
 def _is_between(tokens: list[Token], mention: Mention) -> bool:

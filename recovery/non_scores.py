@@ -46,6 +46,8 @@ _MODIFIERS = word_set(
     """
 )
 _ORDINAL_ENDINGS = word_set("st nd rd th ro do er da to vo mo")
+# "the 2nd one", "3rd option": an ordinal that picks one of the offered answers.
+_CHOICES = word_set("one option choice answer opcion uno una")
 _BEFORE = word_set(
     """
     took take taking taken takes tome tomo tomando tomar tomamos every cada x $ day dia pod
@@ -67,7 +69,16 @@ _TIME_VERBS = word_set(
     """
 )
 _TIME_AFTER = word_set("tonight morning afternoon evening manana tarde noche")
-_ARTICLES = word_set("no any every some the this that which each another el ese este")
+_ARTICLES = word_set(
+    """
+    no any every some the this that which each another el ese este next last other first
+    second third fourth primer primera segunda segundo tercera tercero cuarta cuarto only
+    little big good bad
+    """
+)
+_DOSE_WORDS = _UNITS | _TIME_VERBS
+# Where looking back for a dose or a time verb stops: "took pills, pain at 6" is a score.
+_CLAUSE_ENDS = frozenset(".,;!?\n") | word_set("pain dolor level score is es its and y but pero")
 # "May" and "mar" after a number are more often "may be" and Spanish "sea" than months.
 _MONTHS_AFTER = _MONTHS - {"may", "mar"}
 _PHONE = re.compile(r"\+?\(?[0-9][0-9\s().-]{5,}[0-9]")
@@ -108,7 +119,7 @@ def _is_counted(tokens: list[Token], index: int) -> bool:
     """ "2 pills", "500mg", "3 extra strength tylenol", "2nd", "2 of my pills"."""
     following = tokens[index + 1] if index + 1 < len(tokens) else None
     if following is not None and following.is_glued and following.text in _ORDINAL_ENDINGS:
-        return True
+        return _word(tokens, index + 2) not in _CHOICES
     if _word(tokens, index + 1) in {"of", "de", "del"}:
         after = tokens[index + 2] if index + 2 < len(tokens) else None
         return after is not None and after.kind == "word" and after.text not in {"pain", "dolor"}
@@ -128,13 +139,30 @@ def _is_introduced(tokens: list[Token], index: int) -> bool:
     before = _word(tokens, index - 1)
     if before in _BEFORE or before in _MONTHS or _word(tokens, index + 1) in _MONTHS_AFTER:
         return True
-    if tokens[index].text in {"one", "uno"} and before in _ARTICLES:
+    if tokens[index].text in {"one", "uno", "una"} and _is_pronoun_one(tokens, index):
         return True
-    if before == "at" and _word(tokens, index - 2) in _TIME_VERBS:
+    if before == "at" and _DOSE_WORDS.intersection(_clause_before(tokens, index - 1)):
         return True
     return before == "at" and _word(tokens, index + 1) in {"in", "this", "last", "de"} | (
         _TIME_AFTER
     )
+
+
+def _is_pronoun_one(tokens: list[Token], index: int) -> bool:
+    """ "the one", "the next one", "the 2nd one": "one" standing for a thing, not a number."""
+    before = _word(tokens, index - 1)
+    is_ordinal = before in _ORDINAL_ENDINGS and index > 1 and tokens[index - 1].is_glued
+    return before in _ARTICLES or is_ordinal
+
+
+def _clause_before(tokens: list[Token], index: int) -> list[str]:
+    """The last few words before index, stopping at a clause mark ("took 2 pills at 8")."""
+    words: list[str] = []
+    for back in range(index - 1, max(index - 5, -1), -1):
+        if tokens[back].text in _CLAUSE_ENDS:
+            break
+        words.append(tokens[back].text)
+    return words
 
 
 def _is_clock_or_date(tokens: list[Token], chain: list[int]) -> bool:

@@ -21,7 +21,8 @@ _PHRASES = (
     r"pain (?:is |has )?(?:gone|went away|disappeared|resolved)",
     r"sin (?:nada de )?dolor|nada de dolor|ningun dolor|libre de dolor|no hay dolor",
     r"no (?:tengo|siento) (?:nada de |ningun )?dolor",
-    r"(?:ya )?no me duele(?: nada)?(?! (?:tanto|mucho|como|igual|cuando|mas|si))",
+    r"(?:ya )?no (?:me )?duele(?: nada)?(?! (?:tanto|mucho|como|igual|cuando|mas|si))",
+    r"no (?:hay )?dolor(?! (?:de|en|al|cuando|como|tan|mucho))",
     r"(?:el )?dolor (?:se (?:me )?(?:fue|quito)|desaparecio|ya no esta)|se (?:me )?quito el dolor",
 )
 _PATTERN = re.compile(r"\b(?:" + "|".join(_PHRASES) + r")\b")

@@ -35,6 +35,25 @@ def _clause(text: str, match: re.Match[str]) -> str:
     return text[start : following.start() if following else len(text)]
 
 
+_WARMTH = re.compile(r"\b(?:hot|warm|caliente)\b")
+_OTHER_LOOKS = re.compile(
+    r"red|roj|swol|swel|inflam|hinch|inchad|puffy|ooz|drain|leak|weep|seep|discharg|pus|bump|lump"
+    r"|bult|bolit|infect|supur|sangr|colorad|enrojec"
+)
+_HEAT = re.compile(
+    r"\b(?:heating pad|heat|heater|heated|pad|shower|bath|blanket|compress|pack|sun|hot water"
+    r"|bolsa|cojin|almohadilla|ducha|bano|cobija|sol)\b"
+)
+
+
+def is_not_from_heat(text: str, match: re.Match[str]) -> bool:
+    """A back that is only warm from a heating pad or a shower is not a sign at the site."""
+    found = match.group()
+    if _WARMTH.search(found) is None or _OTHER_LOOKS.search(found) is not None:
+        return True
+    return _HEAT.search(_clause(text, match)) is None
+
+
 def is_at_site(text: str, match: re.Match[str]) -> bool:
     """Swelling with no other body part named is taken to be at the needle site."""
     clause = _clause(text, match)

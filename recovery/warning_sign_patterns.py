@@ -18,6 +18,7 @@ from recovery.warning_sign_checks import (
     is_bathroom_accident,
     is_bleeding,
     is_fever_reading,
+    is_not_from_heat,
 )
 
 LEG_WEAKNESS = "leg weakness"
@@ -49,7 +50,10 @@ _LEGS = (
     r"(?:legs?|thighs?|knees?|feet|foot|toes?|calf|calves|lower (?:body|half|extremities)"
     r"|piernas?|pies?|muslos?|rodillas?|dedos de los pies|pantorrillas?|patas)"
 )
-_OWNER = r"(?:(?:my|both|the|one|left|right|mis|las|la|los|el|ambas|ambos|una|izquierda|derecha) )*"
+_OWNER = (
+    r"(?:(?:my|both|the|one|left|right|her|his|their|mis|las|la|los|el|ambas|ambos|una|izquierda"
+    r"|derecha|su|sus) )*"
+)
 _MORE = (
     r"(?:(?:so|very|really|too|a bit|a little|kinda|kind of|sort of|pretty|super|extremely"
     r"|quite|more|muy|bien|un poco|algo|tan|mas) )*"
@@ -61,7 +65,7 @@ _BE = (
     r"|has been|keep getting|se sienten|se siente|estan|esta|se ponen|se me ponen|siento) )?"
 )
 _BREATHE = (
-    r"(?:breath|breathe|breathing|breth|brethe|breathin|breating|brething|catch my breath"
+    r"(?:breath|breathe|breathing|breth|brethe|breathin|breating|brething|catch(?:ing)? my breath"
     r"|get (?:my |a |enough )?(?:breath|air)|take a (?:deep |full )?breath)"
 )
 _SITE_LOOK = (
@@ -79,6 +83,10 @@ _DRAINAGE = (
     r"|infectad[oa]|infeccion|supura|supurando|supuracion|supurar|secrecion|drenando|drena"
     r"|leaking (?:fluid|pus|liquid)|yellow (?:fluid|stuff|liquid)|liquido amarillo"
     r"|(?:warm|hot|caliente) (?:to|al) (?:the )?(?:touch|tacto))"
+)
+_LEAKING = (
+    r"(?:green|yellow|white|cloudy|smelly|stinky) (?:fluid|stuff|liquid|gunk|goo|discharge)"
+    r"|(?:le |me )?(?:sale|salio|saliendo|esta saliendo) (?:agua|liquido|materia|algo)"
 )
 _SEVERE = (
     r"(?:severe|sharp|stabbing|shooting|terrible|horrible|excruciating|intense|unbearable"
@@ -115,12 +123,15 @@ SIGN_PATTERNS: list[SignPattern] = [
     *_patterns(
         LEG_WEAKNESS,
         rf"{_OWNER}{_LEGS} {_BE}{_NOT}{_BE}{_MORE}(?:weak|weaker|weakness|debiles|debil"
-        r"|flojas?|flojos?|sin fuerza|wobbly|shaky|unsteady)",
+        r"|flojas?|flojos?|sin fuerza|wobbly|shaky|unsteady|heavy|dead|like lead|pesadas?)",
+        rf"{_LEGS}\b[^.!?\n]{{0,40}}?\b(?:las|los) (?:siento|tengo|noto) {_MORE}(?:debiles|debil"
+        r"|flojas?|flojos?|sin fuerza|pesadas?)",
         rf"(?:weak|weakness|weaker|debilidad|debil|debiles|sin fuerza|no tengo fuerza|falta de"
         rf" fuerza) (?:(?:in|of|on|en|de|las|los) )+{_OWNER}{_LEGS}",
         rf"weak {_LEGS}|foot drop|drop foot|dragging (?:my )?(?:foot|leg)|(?:foot|leg) (?:is )?"
         r"dragging",
-        rf"{_OWNER}{_LEGS} (?:keep |keeps |just )?(?:gave out|give out|giving out|gave way"
+        rf"{_OWNER}{_LEGS} (?:(?:keep|keeps|kept|just|are|is|were|was|have|has|started|start"
+        r"|sometimes|still) )*(?:gave out|give out|giving out|given out|gave way"
         r"|give way|giving way|buckled|buckle|buckling|collapsed|went out|wont hold me(?: up)?"
         r"|wont support me|(?:feel |are |feels )?like (?:jelly|rubber|noodles|jello))",
         r"se me (?:doblan|doblaron|aflojan|aflojaron|vencen|vencieron) las (?:piernas|rodillas)",
@@ -133,11 +144,16 @@ SIGN_PATTERNS: list[SignPattern] = [
         r"numb|numbness|numbnes|numness|numbess|numbnesss|numbed|numbish|nunmbness",
         r"tingl(?:e|es|ed|ing|in|y|ey|ling|ly)|tinglng|tinglig|tinling|tingeling",
         r"pins (?:and|&|n) needles?|pins y agujas",
-        rf"{_OWNER}{_LEGS} (?:\w+ ){{0,2}}?(?:fell|falling|falls|fall|is|are|feels?) asleep",
+        rf"{_OWNER}{_LEGS} (?:\w+ ){{0,2}}?(?:(?:fell|falling|falls|fall|is|are|feels?) )?asleep",
+        rf"siento (?:\w+ ){{0,2}}?(?:hormigas|agujas|alfileres)|(?:hormigas|agujas|alfileres"
+        rf"|piquetes) en {_OWNER}{_LEGS}",
         r"hormigueos?|ormigueos?|hormiguean|hormiguea|hormigueando|cosquilleos?",
         r"(?:entumid|entumecid|adormecid|adormesid)[oa]s?|entumecimiento|adormecimiento"
         r"|adormesimiento|entumimiento",
         rf"se me (?:duermen|durmieron|duerme|durmio) {_OWNER}{_LEGS}|{_LEGS} dormid[oa]s?",
+        rf"{_CANT} feel (?:(?:my|her|his|the) )?(?:butt|bottom|buttocks|behind|rear|groin"
+        r"|crotch|privates|private parts|genitals)|(?:no siento|no me siento)"
+        r" (?:las |mis |la |mi )?(?:nalgas|pompis|sentaderas|entrepierna|partes)",
         rf"(?:less|decreased|reduced|weird|strange|funny) (?:feeling|sensation) in {_OWNER}"
         rf"{_LEGS}",
     ),
@@ -159,19 +175,29 @@ SIGN_PATTERNS: list[SignPattern] = [
         r"no siento (?:nada en )?(?:las|mis|la|el|los|mi) (?:piernas?|pies?)(?! (?:debiles"
         r"|debil|flojas|dormidas|raras|mal|pesadas|entumid|entumecid|adormecid|con|igual))",
         r"no tengo (?:sensibilidad|sensacion) en (?:las|mis) (?:piernas|pies)",
+        r"no me siento (?:las|mis) (?:piernas|pies)",
+        r"no me (?:puedo|pude|podia) (?:parar|poner de pie|sostener)",
         r"las piernas no me responden|(?:casi no puedo|me cuesta|dificultad para|batallo para)"
         r" (?:caminar|andar)",
     ),
     *_patterns(
         CONTINENCE,
-        r"(?:peed|pee d|pissed|wet|soiled|pooped|pooed|shit|shat|messed|crapped) (?:on )?"
-        r"(?:myself|my self|my pants|my bed|the bed|my underwear|my diaper|my clothes)",
+        r"(?:peed|pee d|peeing|pees|pissed|pissing|wet|wets|wetting|soiled|soiling|pooped|pooping"
+        r"|pooed|shit|shat|messed|messing|crapped) (?:on |in )?(?:myself|my self|herself|himself"
+        r"|themselves|(?:my|her|his|the) (?:pants|bed|underwear|diaper|clothes))",
         rf"(?:{_CANT}|no|lost|losing|lose|loss of|trouble|difficulty) (?:control|controlling"
         r"|hold|holding) (?:(?:of|over) )?(?:my )?(?:bladder|bowels?|urine|pee|poop|stool"
         r"|stools|bm|bowel movements?|it in|my water)",
         r"(?:lost|lose|losing|loss of|no) (?:control (?:of|over) (?:my )?)?(?:bladder|bowels?)"
         r" control|(?:lost|losing|lose|loss of) control of (?:my )?(?:bladder|bowels?)",
         r"incontinent|incontinence|incontinencia|leaking (?:urine|pee|stool)|urine leak(?:ing|s)?",
+        r"(?:couldnt|could not|didnt|did not|cant|cannot|wont) make it to the (?:bathroom|toilet"
+        r"|restroom|potty)|no (?:alcance|alcanzo|alcanse|llegue) (?:a llegar )?al bano",
+        r"(?:trouble|difficulty|problems?|issues?|hard time) (?:peeing|urinating|pooping"
+        r"|with (?:my )?(?:bladder|bowels?|peeing|urinating|urine))",
+        r"(?:bladder|bowels?|urinary|peeing)(?: (?:or|and|/) (?:bladder|bowels?))? (?:problems?"
+        r"|issues?|trouble)",
+        r"(?P<neg>no|not any|zero|ningun) (?:more )?accidents?",
         rf"(?:{_CANT}|havent been able to|trouble|difficulty|hard to|hard time) (?:pee|urinate"
         r"|piss|go pee|pass urine|empty my bladder|poop|have a bowel movement)",
         r"(?:havent|have not|didnt|did not) (?:peed|urinated|pee|urinate)",
@@ -203,6 +229,7 @@ SIGN_PATTERNS: list[SignPattern] = [
         r"|feels heavy|heaviness|is hurting|feels funny)",
         r"(?:pain|pains|pressure|tightness|tight|heaviness|ache|hurts?|hurting|discomfort)"
         r" (?:in|on|across|around) (?:my |the )?chest|heart (?:pain|hurts)|tight chest",
+        r"chest (?:\w+ )?(?:tight|heavy)",
         r"dolor (?:de|en el|del|al|en mi|de mi) (?:pecho|torax)|(?:me )?duele (?:el|mi) pecho",
         r"(?:presion|opresion|apreton|peso|ardor|dolorcito) (?:en el|en mi|del|de) pecho"
         r"|pecho apretado|me aprieta el pecho",
@@ -211,7 +238,7 @@ SIGN_PATTERNS: list[SignPattern] = [
         BREATHING,
         r"short(?:ness)? (?:of|o) brea?th(?:e)?|out of breath|breathless(?:ness)?|winded"
         r"|gasping|air hunger",
-        rf"(?:hard|difficult|tough|painful|hurts?|struggling|struggle|trouble|difficulty"
+        rf"(?:hard|difficult|tough|painful|pain|pains|hurts?|struggling|struggle|trouble|difficulty"
         rf"|problems?|issues?|hard time|{_CANT}|can barely|can hardly) (?:to |for |with |when i )?"
         rf"{_BREATHE}",
         r"breathing (?:is |has been |feels )?(?:hard|labou?red|difficult|heavy|shallow|fast"
@@ -221,7 +248,8 @@ SIGN_PATTERNS: list[SignPattern] = [
         r" ahogando|ahogad[oa]|sin aliento|respiro mal|no me entra (?:el )?aire|me falta la"
         r" respiracion|me canso al respirar|respiracion (?:dificil|agitada|corta)",
         r"(?:me cuesta|dificultad para|no puedo|no pude|batallo para|trabajo para|dificil|me duele"
-        r" al|duele al|problemas para) (?:respirar|resirar)",
+        r" al|duele al|problemas para|me cuesta trabajo|cuesta trabajo) (?:respirar|resirar)",
+        r"respiro con (?:dificultad|trabajo)",
     ),
     *_patterns(
         FEVER,
@@ -237,6 +265,10 @@ SIGN_PATTERNS: list[SignPattern] = [
         r"fiebres?|calenturas?|febril|fiebra|fiebe|fievre|escalofrios?|escalosfrios?"
         r"|escalofrillos|calofrios?|tiritando|tirito|temblando de frio|destemplad[oa]",
         r"tengo temperatura|con temperatura|temperatura alta",
+        r"(?:im|i am|shes|she is|hes|he is|feel|feels|feeling|felt)(?: like (?:i am |im )?)?"
+        r" burning up|(?:feel|feels|feeling|felt) (?:hot and cold|cold and hot)",
+        r"frio y (?:tiemblo|temblando|temblores)",
+        r"(?P<neg>no|sin) (?:temp|temperature|temperatura)",
     ),
     *_patterns(
         FEVER,
@@ -248,15 +280,16 @@ SIGN_PATTERNS: list[SignPattern] = [
     *_patterns(
         NEEDLE_SITE,
         rf"{SITE} (?:\w+ ){{0,3}}?{_SITE_LOOK}(?:(?: and| &| y| or| o|,) {_SITE_LOOK})*",
+        check=is_not_from_heat,
         may_deny_inside=True,
     ),
     *_patterns(
         NEEDLE_SITE,
         rf"{_SITE_LOOK}(?:(?: and| &| y| or| o|,) {_SITE_LOOK})* (?:(?:at|around|near|on|in|by"
-        rf"|from|en|alrededor de|cerca de|de|del) (?:the |my |el |la |mi )?)?{SITE}",
+        rf"|from|en|alrededor de|cerca de|de|del) )?(?:the |my |el |la |mi )?{SITE}",
         _DRAINAGE,
     ),
-    *_patterns(NEEDLE_SITE, _ALONE_SITE_LOOK, check=is_at_site),
+    *_patterns(NEEDLE_SITE, _ALONE_SITE_LOOK, _LEAKING, check=is_at_site),
     *_patterns(
         BLEEDING,
         r"bleeding|bleed|bleeds|bled|bleding|bleedin|bleading|nose ?bleeds?|bloody(?! (?:hell"
@@ -272,6 +305,8 @@ SIGN_PATTERNS: list[SignPattern] = [
         rf"new (?:(?:and|&|very|really|so) )?{_SEVERE} (?:\w+ )?pain|{_SEVERE} (?:\w+ )?new"
         r" (?:\w+ )?pain",
         r"worst pain (?:of my life|ive ever (?:had|felt)|i have ever (?:had|felt)|ever)",
+        r"(?:felt|heard) (?:a |something )?(?:pop|snap|crack)|something (?:popped|snapped|cracked)",
+        rf"me (?:dio|vino|entro|agarro|pego) (?:un )?dolor (?:\w+ )?{_FORTE}",
         r"dolor (?:\w+ ){0,5}?(?:de repente|de golpe|repentino|repentinamente|subito|de la nada)",
         r"(?:de repente|de golpe|repentinamente|de la nada) (?:\w+ ){0,4}?(?:dolor|duele|dolio)",
         rf"(?:nuevo dolor|dolor nuevo) (?:\w+ ){{0,2}}?{_FORTE}|(?:un )?dolor {_FORTE} (?:y )?"

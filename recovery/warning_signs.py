@@ -21,7 +21,7 @@ _NEGATORS = word_set(
     """
     no not never without sin denies deny denied denying nor ni neither nunca tampoco zero
     negative ningun ninguna ninguno nada dont didnt doesnt havent hasnt hadnt arent isnt
-    wasnt werent cant cannot wont if case caso whether none free
+    wasnt werent cant cannot wont if case caso whether none free nothing
     """
 )
 _BETWEEN = word_set(
@@ -32,7 +32,7 @@ _BETWEEN = word_set(
     think believe seem to be do did does tengo he tenido tuve siento sentido sentia hay ha
     habido presento presentado me da dado dio de el la los las un una mas ya signos senales
     seen see longer yet creo que like some anything develop developed start starts go goes
-    going gets legs leg feet foot toes chest back are is was were
+    going gets legs leg feet foot toes chest back are is was were esta estan se ve ven veo
     """
 )
 # Not "he": Spanish "no he tenido fiebre" is a denial.
@@ -46,6 +46,10 @@ _GONE_AFTER = re.compile(
     r"\s*-?\s*(?:(?:is|has|have|its|had|finally|now|already|ya|se|me|le|totally|completely"
     r"|all|been) )*(?:gone|went away|stopped|resolved|broke|free|fue|quito|desaparecio|paso"
     r"|ceased|cleared)(?!\w)"
+)
+# "se me quitó la calentura", "the fever broke": gone, said before the sign.
+_GONE_BEFORE = re.compile(
+    r"(?:se (?:me |le )?(?:quito|fue|paso|bajo)|(?:got rid|no more) of) (?:la |el |mi |the |my )?$"
 )
 _LIST_BETWEEN = re.compile(r"(?:\s|,|/|&|\b(?:or|and|nor|ni|o|y|any|other|no)\b)*")
 _VERBS = re.compile(
@@ -112,6 +116,7 @@ def _negate(text: str, hits: list[_Hit]) -> list[_Hit]:
     for hit in hits:
         is_negated = hit.is_negated or _is_denied_before(text, hit)
         is_negated = is_negated or _GONE_AFTER.match(text, hit.end) is not None
+        is_negated = is_negated or _GONE_BEFORE.search(text, 0, hit.start) is not None
         if not is_negated and decided:
             is_negated = _is_listed_after_denial(text, decided[-1], hit)
         decided.append(_Hit(hit.sign, hit.start, hit.end, is_negated))

@@ -174,7 +174,7 @@ def test_start_after_stop_schedules_the_future_check_ins_again(
     assert second.status == CheckInStatus.SCHEDULED
 
 
-@pytest.mark.parametrize("keyword", ["HELP", "info", "Ayuda"])
+@pytest.mark.parametrize("keyword", ["HELP", "info", "Ayuda", "help please", "Ayuda por favor"])
 def test_help_answers_with_the_clinic_name_and_phone(client, settings, sent, keyword) -> None:
     [answer] = say(client, settings, keyword)
     assert settings.clinic_name in answer
