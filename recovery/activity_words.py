@@ -46,6 +46,7 @@ _PHRASES: dict[int, tuple[str, ...]] = {
         rf"up only(?: {_UP_TO})* {_BATHROOM}|{_BATHROOM} (?:only|and back|trips only|nomas"
         r"|nada mas|y de regreso|y ya)",
         r"(?:lying|laying|laid|lay|lie) (?:down|flat) (?:all|most of the|most|the whole) day",
+        r"(?:mostly|mainly|mostly just) (?:lying|laying|resting|lay|laid) (?:down|flat|in bed)",
         r"(?:only|just) (?:got |get |getting )?up (?:to|for) (?:use |go to |the |a )*"
         r"(?:bathroom|restroom|toilet|potty|washroom|bano|pee|eat|meals)",
         r"en (?:la |mi )?cama|en reposo|guardando cama|bed (?:most|all) (?:of )?(?:the )?day",

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from recovery.answers import take_answers
 from recovery.consent import opt_in, opt_out
-from recovery.keywords import Keyword, is_help_request, is_stop_request, match_keyword
+from recovery.keywords import (
+    Keyword,
+    is_help_request,
+    is_start_request,
+    is_stop_request,
+    match_keyword,
+)
 from recovery.states import FlagKind, Severity
 from recovery.turns import Turn, quote
 from recovery.warning_signs import WarningSign, find_warning_signs
@@ -29,6 +35,9 @@ def answer_text(turn: Turn) -> list[str]:
     if is_stop_request(turn.message.body):
         opt_out(turn.session, turn.patient, how="asked in words to stop", now=turn.now)
         turn.say("opt_out_confirmation")
+        return turn.replies
+    if not signs and is_start_request(turn.message.body):
+        opt_in(turn.session, turn.patient, how="asked in words to start again", now=turn.now)
         return turn.replies
     if not signs and is_help_request(turn.message.body):
         turn.say("help")

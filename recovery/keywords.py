@@ -2,8 +2,9 @@
 
 A keyword is the whole message: "STOP", " stop. ", "'Stop!'", "opt-out". Since April 2025 a
 patient may also revoke consent in their own words ("please stop texting me", "no me manden
-mensajes"); `is_stop_request` finds those. "Stop" inside an answer ("stop the pain please,
-9", "the pain won't stop", "I stopped my pills") is neither.
+mensajes"); `is_stop_request` finds those, and `is_start_request` finds "START again".
+"Stop" inside an answer ("stop the pain please, 9", "the pain won't stop", "I stopped my
+pills") is neither.
 """
 
 from __future__ import annotations
@@ -39,7 +40,10 @@ _POLITE = word_set(
     """
 )
 # Alone (with courtesies), these plainly say "stop": "basta", "ya basta", "no más por favor".
-_ENOUGH = frozenset({"basta", "pare", "paren", "no mas", "no more"})
+_ENOUGH = frozenset({"basta", "pare", "paren", "no mas", "no more", "baja", "de baja"})
+# "START again", "restart texts please": asking for the texts back, a keyword and its frame.
+_RESUME = word_set("start unstop restart resume")
+_AGAIN = word_set("again back up texting texts messages mensajes otra vez de nuevo")
 _JOKES = re.compile(r"\b(?:jk|j k|just kidding|kidding|es broma|bromeando|broma|just joking)\b")
 _LAUGHS = re.compile(r"\b(?:lol|lmao|haha\w*|jaja\w*|hehe\w*)\b")
 
@@ -151,6 +155,15 @@ def is_help_request(text: str) -> bool:
     words = re.findall(r"[^\W\d_]+", fold(text).text)
     meant = [word for word in words if word not in _POLITE]
     return bool(meant) and all(_KEYWORDS.get(word) == Keyword.HELP for word in meant)
+
+
+def is_start_request(text: str) -> bool:
+    """Whether the message asks for the texts again with a few more words: "START again"."""
+    if match_keyword(text) is not None:
+        return False
+    words = re.findall(r"[^\W\d_]+", fold(text).text)
+    meant = [word for word in words if word not in _POLITE and word not in _AGAIN]
+    return bool(meant) and all(word in _RESUME for word in meant)
 
 
 def _is_polite_keyword(folded: str) -> bool:

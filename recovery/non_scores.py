@@ -34,7 +34,7 @@ _UNITS = word_set(
     persona personas amigo amigos leg legs hand hands pierna piernas pie pies mano manos
     levels vertebra vertebrae fracture fractures fractura fracturas surgery surgeries
     procedure procedures operation operations cigarettes cigarros beers cervezas thing
-    things cosas
+    things cosas star stars estrella estrellas
     % ° $
     """
 )
@@ -141,8 +141,10 @@ def _is_introduced(tokens: list[Token], index: int) -> bool:
         return True
     if tokens[index].text in {"one", "uno", "una"} and _is_pronoun_one(tokens, index):
         return True
+    if before in {"foot", "feet", "ft"} and index > 1 and tokens[index - 2].kind == "number":
+        return True  # "6 foot 2" is a height
     if before == "at" and _DOSE_WORDS.intersection(_clause_before(tokens, index - 1)):
-        return True
+        return _word(tokens, index - 2) != "am"  # "I am at 4" says where the pain is
     return before == "at" and _word(tokens, index + 1) in {"in", "this", "last", "de"} | (
         _TIME_AFTER
     )

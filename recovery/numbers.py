@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from recovery.folding import word_set
 
 NUMBER_WORDS: dict[str, int] = {
@@ -30,10 +32,10 @@ NUMBER_WORDS: dict[str, int] = {
 }
 
 # Frequent misspellings that are more than one edit away, or that the rule below refuses.
-_KNOWN_MISSPELLINGS: dict[str, int] = {"sinko": 5, "dies": 10}
+_KNOWN_MISSPELLINGS: dict[str, int] = {"sinko": 5, "dies": 10, "tress": 3}
 
 # Misspellings that are also real words: numbers only where nothing else is said.
-WEAK_NUMBER_WORDS = frozenset({"dies"})
+WEAK_NUMBER_WORDS = frozenset({"dies", "tress"})
 
 # Real English and Spanish words one edit away from a number word of four or more letters
 # (found with the wamerican and wspanish word lists), plus common inflections those lists
@@ -51,7 +53,8 @@ _REAL_WORDS = word_set(
     sevens sever severn sews siege sieve sight sine sirte site skis sour steven sven tares
     tees tero thee there threes threw throe ties tight tinco tine tires tocho toes tores
     tour tras treas tree trees trek treks tren treo tress trey tries tris trues tues tyree
-    vero vinco vine weight wight wine wive yero your zeno zeros zuro
+    vero vinco vine weight wight wine wive yero your zeno zeros zuro die fou och thr teen
+    teens
     siente sienta sientes mueve nueves ceros cincos seises sietes ochos dieces treses
     fivee foure fiver lives fines fined mines lines nights rights lights
     """
@@ -65,14 +68,47 @@ def number_word_value(word: str) -> int | None:
         return NUMBER_WORDS[word]
     if word in _KNOWN_MISSPELLINGS:
         return _KNOWN_MISSPELLINGS[word]
-    if len(word) < _TYPO_MIN_LENGTH or word in _REAL_WORDS or not word.isalpha():
+    if word in _REAL_WORDS or not word.isalpha():
         return None
+    if len(word) < _TYPO_MIN_LENGTH:
+        return _shortened_value(word)
+    squeezed = _squeeze(word)
+    if squeezed != word and (value := number_word_value(squeezed)) is not None:
+        return value
     values = {
         value
         for name, value in NUMBER_WORDS.items()
         if len(name) >= _TYPO_MIN_LENGTH and is_one_edit_apart(word, name)
     }
     return values.pop() if len(values) == 1 else None
+
+
+def _shortened_value(word: str) -> int | None:
+    """ "fiv", "nin": a longer number word cut short; "svn", "thr": one without its vowels."""
+    if len(word) < 3:
+        return None
+    values = {
+        value
+        for name, value in NUMBER_WORDS.items()
+        if len(name) > len(word)
+        and (name[:-1] == word or (_is_vowelless(word) and _consonants(name) == word))
+    }
+    return values.pop() if len(values) == 1 else None
+
+
+def _is_vowelless(word: str) -> bool:
+    """Whether a word is written without vowels, as texters shorten words ("svn", "thr")."""
+    return not set(word) & set("aeiouy")
+
+
+def _consonants(word: str) -> str:
+    """A word without its vowels."""
+    return "".join(char for char in word if char not in "aeiouy")
+
+
+def _squeeze(word: str) -> str:
+    """A word with each run of one repeated letter written once ("sixx", "fiiive")."""
+    return re.sub(r"(\w)\1+", r"\1", word)
 
 
 def is_one_edit_apart(first: str, second: str) -> bool:

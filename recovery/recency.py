@@ -1,6 +1,7 @@
 """When an answer in a reply is about: earlier, now, or on average.
 
-"was 8 now 3" and "8 yesterday, 3 today" give two pain scores; the one about now wins. Each
+"was 8 now 3" and "8 yesterday, 3 today" give two pain scores; the one about now wins, and
+a correction beats both ("6 no wait 5", "8, sorry I meant 6"). Each
 time word attaches to the nearest answer in its clause; ties go the way the clause reads
 ("was 8 now 3" puts time words before numbers, "8 yesterday 3 today" after them).
 """
@@ -19,6 +20,7 @@ UNMARKED = 1.5
 PRESENT = 2.0
 NOW = 3.0
 ON_AVERAGE = 3.5
+CORRECTED = 4.0
 
 _PHRASES: dict[float, str] = {
     PAST: """was|were|yesterday|yday|yest|yesterdays|earlier|before|previously|initially|from|
@@ -36,6 +38,9 @@ _PHRASES: dict[float, str] = {
     ON_AVERAGE: """average|avg|on average|mostly|overall|generally|usually|most of the time|
         most of the day|typically|all day|promedio|en promedio|mayormente|la mayor parte|
         casi siempre|en general|todo el dia|normalmente""",
+    CORRECTED: """no wait|wait|i mean|i meant|meant|sorry|sorry i meant|actually|correction|oops|
+        er|err|make that|make it|rather|no espera|espera|quiero decir|quise decir|digo|perdon|
+        mejor dicho|corrijo|mas bien""",
 }
 _RANKS: dict[tuple[str, ...], float] = {
     tuple(phrase.split()): rank
@@ -47,7 +52,9 @@ _LONGEST = max(len(words) for words in _RANKS)
 _LEADING_WORDS = word_set(
     """
     was were from antes estaba era fue tenia tuve now ahora ahorita currently still is its es
-    esta todavia sigue sigo average avg mostly used
+    esta todavia sigue sigo average avg mostly used wait mean meant sorry actually correction
+    oops er err that it rather espera decir digo perdon dicho corrijo bien i no make quise
+    mejor mas quiero
     """
 )
 _BOUNDARIES = frozenset(".;!?,\n") | word_set(
@@ -71,6 +78,8 @@ def rank_recency(tokens: list[Token], anchors: list[Span]) -> list[float]:
     best_distance = [len(tokens) + 1] * len(anchors)
     for span, rank in markers:
         owner = _owner(tokens, span, anchors, clauses, markers)
+        if rank == CORRECTED:
+            owner = _corrected(span, anchors, owner)
         if owner is None:
             continue
         distance = _distance(span, anchors[owner])
@@ -79,12 +88,37 @@ def rank_recency(tokens: list[Token], anchors: list[Span]) -> list[float]:
     return ranks
 
 
+def _corrected(span: Span, anchors: list[Span], owner: int | None) -> int | None:
+    """A correction is about the answer after it, even past a comma ("8, perdón, un 7")."""
+    after = [i for i, anchor in enumerate(anchors) if anchor.first > span.last]
+    return min(after, key=lambda i: anchors[i].first) if after else owner
+
+
+def _is_bare_no(tokens: list[Token], anchors: list[Span], index: int) -> bool:
+    """ "7... no, 6", "1 no 2": a lone "no" between two answers takes the first one back."""
+    if tokens[index].text != "no":
+        return False
+    ends = {span.last for span in anchors}
+    starts = {span.first for span in anchors}
+    back = index - 1
+    while back >= 0 and tokens[back].kind == "mark":
+        back -= 1
+    ahead = index + 1
+    while ahead < len(tokens) and tokens[ahead].kind == "mark":
+        ahead += 1
+    return back in ends and ahead in starts
+
+
 def _find_markers(tokens: list[Token], anchors: list[Span]) -> list[tuple[Span, float]]:
     """Time words and phrases, longest first, outside the anchored answers themselves."""
     taken = {i for span in anchors for i in range(span.first, span.last + 1)}
     markers: list[tuple[Span, float]] = []
     index = 0
     while index < len(tokens):
+        if _is_bare_no(tokens, anchors, index):
+            markers.append((Span(index, index), CORRECTED))
+            index += 1
+            continue
         found = _marker_at(tokens, index, taken)
         if found is None:
             index += 1

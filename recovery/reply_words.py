@@ -15,9 +15,27 @@ _TOKEN = re.compile(
     r"[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])"  # 1,000
     r"|[0-9]+\.[0-9]+"  # 6.5
     r"|[0-9]+,5(?![0-9])"  # 6,5 (a decimal comma, as Spanish writes halves)
+    r"|[^\W\d_]+0[^\W\d_]*(?![0-9])"  # "tw0", "zer0": a zero typed for the letter o
     r"|[0-9]+"
     r"|[^\W\d_]+"
     r"|\S"
+)
+# Punctuation that dictation spells out: "seven out of ten period".
+_DICTATED: dict[tuple[str, ...], str] = {
+    ("question", "mark"): "?",
+    ("exclamation", "point"): "!",
+    ("exclamation", "mark"): "!",
+    ("full", "stop"): ".",
+    ("new", "line"): ".",
+    ("period",): ".",
+    ("comma",): ",",
+    ("punto", "y", "aparte"): ".",
+    ("signo", "de", "interrogacion"): "?",
+}
+# Words that sound like a number, read as one after "a": "it's a for today", "a too".
+_SOUNDALIKES = {"too": 2.0, "to": 2.0, "for": 4.0, "fore": 4.0, "ate": 8.0, "won": 1.0}
+_AFTER_SOUNDALIKE = frozenset(
+    {"today", "now", "rn", "tonight", "right", "hoy", "maybe", "i", "im", "lol", "tbh", "ish"}
 )
 _CLAUSE_MARKS = frozenset(".;!?\n")
 _CLAUSE_WORDS = frozenset({"but", "pero", "though", "although", "however", "aunque"})
@@ -59,7 +77,41 @@ def tokenize(text: str) -> list[Token]:
     for match in _TOKEN.finditer(text):
         tokens.append(_token(match.group(), match.start(), match.end(), previous_end))
         previous_end = match.end()
-    return tokens
+    return _read_soundalikes(_read_dictation(tokens))
+
+
+def _read_dictation(tokens: list[Token]) -> list[Token]:
+    """Spelled-out punctuation ("question mark", "period") as the mark it stands for."""
+    read: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        size, mark = next(
+            (
+                (len(words), mark)
+                for words, mark in _DICTATED.items()
+                if tuple(t.text for t in tokens[index : index + len(words)]) == words
+            ),
+            (1, None),
+        )
+        last = tokens[index + size - 1]
+        if mark is None:
+            read.append(tokens[index])
+        else:
+            read.append(Token(mark, "mark", tokens[index].start, last.end))
+        index += size
+    return read
+
+
+def _read_soundalikes(tokens: list[Token]) -> list[Token]:
+    """ "a for", "a too" at the end of a clause: the number the word sounds like."""
+    read = list(tokens)
+    for index, token in enumerate(tokens):
+        value = _SOUNDALIKES.get(token.text)
+        after = tokens[index + 1] if index + 1 < len(tokens) else None
+        is_ending = after is None or after.kind == "mark" or after.text in _AFTER_SOUNDALIKE
+        if value is not None and index > 0 and tokens[index - 1].text == "a" and is_ending:
+            read[index] = Token(token.text, "number", token.start, token.end, False, value)
+    return read
 
 
 def _token(text: str, start: int, end: int, previous_end: int) -> Token:
@@ -69,6 +121,10 @@ def _token(text: str, start: int, end: int, previous_end: int) -> Token:
         is_decimal_comma = re.fullmatch(r"[0-9]+,5", text) is not None
         value = float(text.replace(",", ".") if is_decimal_comma else text.replace(",", ""))
         return Token(text, "number", start, end, is_glued, value)
+    if not text.isalpha() and "0" in text:
+        spelled = number_word_value(text.replace("0", "o"))
+        kind: TokenKind = "word" if spelled is None else "number"
+        return Token(text, kind, start, end, is_glued, None if spelled is None else float(spelled))
     if text.isalpha():
         spelled = number_word_value(text.removesuffix("ish") if len(text) > 5 else text)
         if spelled is not None:

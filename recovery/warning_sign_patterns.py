@@ -20,6 +20,23 @@ from recovery.warning_sign_checks import (
     is_fever_reading,
     is_not_from_heat,
 )
+from recovery.warning_sign_words import (
+    ALONE_SITE_LOOK,
+    BE,
+    BREATHE,
+    CANT,
+    DRAINAGE,
+    FORTE,
+    LEAKING,
+    LEGS,
+    MORE,
+    NOT,
+    OWNER,
+    PAIN,
+    SEVERE,
+    SITE_LOOK,
+    SUDDEN,
+)
 
 LEG_WEAKNESS = "leg weakness"
 NUMBNESS = "leg numbness or tingling"
@@ -46,58 +63,6 @@ SIGNS = (
 
 Check = Callable[[str, "re.Match[str]"], bool]
 
-_LEGS = (
-    r"(?:legs?|thighs?|knees?|feet|foot|toes?|calf|calves|lower (?:body|half|extremities)"
-    r"|piernas?|pies?|muslos?|rodillas?|dedos de los pies|pantorrillas?|patas)"
-)
-_OWNER = (
-    r"(?:(?:my|both|the|one|left|right|her|his|their|mis|las|la|los|el|ambas|ambos|una|izquierda"
-    r"|derecha|su|sus) )*"
-)
-_MORE = (
-    r"(?:(?:so|very|really|too|a bit|a little|kinda|kind of|sort of|pretty|super|extremely"
-    r"|quite|more|muy|bien|un poco|algo|tan|mas) )*"
-)
-_CANT = r"(?:cant|cannot|can not|can t|couldnt|could not|unable to|not able to)"
-_NOT = r"(?:(?P<neg>not|dont|do not|arent|isnt|no|never) )?"
-_BE = (
-    r"(?:(?:feel|feels|felt|feeling|are|r|is|were|was|seem|seems|got|getting|get|have been"
-    r"|has been|keep getting|se sienten|se siente|estan|esta|se ponen|se me ponen|siento) )?"
-)
-_BREATHE = (
-    r"(?:breath|breathe|breathing|breth|brethe|breathin|breating|brething|catch(?:ing)? my breath"
-    r"|get (?:my |a |enough )?(?:breath|air)|take a (?:deep |full )?breath)"
-)
-_SITE_LOOK = (
-    r"(?:red|reddish|redness|rojo|roja|rojiza|colorad[oa]|enrojecid[oa]|swollen|swelling"
-    r"|swelled|swolen|sweling|puffy|inflamed|inflamad[oa]|hinchad[oa]|inchad[oa]|hinchazon"
-    r"|hot|warm|caliente|oozing|draining|leaking|weeping|seeping|discharge|pus|bump|lump"
-    r"|bulto|bolita|infected|infectad[oa]|supura|supurando|sangrando)"
-)
-_ALONE_SITE_LOOK = (
-    r"(?:redness|reddened|enrojecid[oa]s?|enrojecimiento|swollen|swelling|sweling|swolen"
-    r"|inflamed|inflamad[oa]|inflamacion|hinchad[oa]|inchad[oa]|hinchazon|inchazon)"
-)
-_DRAINAGE = (
-    r"(?:oozing|ooze|oozes|oozed|pus|drainage|draining|weeping|seeping|infected|infection"
-    r"|infectad[oa]|infeccion|supura|supurando|supuracion|supurar|secrecion|drenando|drena"
-    r"|leaking (?:fluid|pus|liquid)|yellow (?:fluid|stuff|liquid)|liquido amarillo"
-    r"|(?:warm|hot|caliente) (?:to|al) (?:the )?(?:touch|tacto))"
-)
-_LEAKING = (
-    r"(?:green|yellow|white|cloudy|smelly|stinky) (?:fluid|stuff|liquid|gunk|goo|discharge)"
-    r"|(?:le |me )?(?:sale|salio|saliendo|esta saliendo) (?:agua|liquido|materia|algo)"
-)
-_SEVERE = (
-    r"(?:severe|sharp|stabbing|shooting|terrible|horrible|excruciating|intense|unbearable"
-    r"|awful|agonizing|extreme|searing|tearing|ripping|crushing|really bad|very bad|bad)"
-)
-_SUDDEN = r"(?:sudden|suddenly|all of a sudden|out of nowhere|out of the blue|abruptly)"
-_PAIN = r"(?:pain|pains|hurt|hurts|hurting|ache|spasm|spasms|worse)"
-_FORTE = (
-    r"(?:(?:muy|bien|mas|tan) )?(?:fuerte|intenso|insoportable|horrible|terrible|punzante|agudo)"
-)
-
 
 @dataclass(frozen=True)
 class SignPattern:
@@ -122,50 +87,54 @@ def _patterns(
 SIGN_PATTERNS: list[SignPattern] = [
     *_patterns(
         LEG_WEAKNESS,
-        rf"{_OWNER}{_LEGS} {_BE}{_NOT}{_BE}{_MORE}(?:weak|weaker|weakness|debiles|debil"
+        rf"{OWNER}{LEGS} {BE}{NOT}{BE}{MORE}(?:weak|weaker|weakness|debiles|debil"
         r"|flojas?|flojos?|sin fuerza|wobbly|shaky|unsteady|heavy|dead|like lead|pesadas?)",
-        rf"{_LEGS}\b[^.!?\n]{{0,40}}?\b(?:las|los) (?:siento|tengo|noto) {_MORE}(?:debiles|debil"
+        rf"{LEGS}\b[^.!?\n]{{0,40}}?\b(?:las|los) (?:siento|tengo|noto) {MORE}(?:debiles|debil"
         r"|flojas?|flojos?|sin fuerza|pesadas?)",
         rf"(?:weak|weakness|weaker|debilidad|debil|debiles|sin fuerza|no tengo fuerza|falta de"
-        rf" fuerza) (?:(?:in|of|on|en|de|las|los) )+{_OWNER}{_LEGS}",
-        rf"weak {_LEGS}|foot drop|drop foot|dragging (?:my )?(?:foot|leg)|(?:foot|leg) (?:is )?"
-        r"dragging",
-        rf"{_OWNER}{_LEGS} (?:(?:keep|keeps|kept|just|are|is|were|was|have|has|started|start"
+        rf" fuerza) (?:(?:in|of|on|en|de|las|los) )+{OWNER}{LEGS}",
+        rf"weak {LEGS}|foot drop|drop foot|(?:dragging|drag|drags) {OWNER}(?:foot|feet|legs?"
+        r"|toes)|(?:foot|feet|legs?|toes?) (?:(?:is|are|keeps|keep|kept|was|started) )*"
+        r"(?:dragging|drags|flopping|flops|floppy|slapping|slaps|dropping|drooping|catching"
+        r"|catches)|arrastr\w* (?:el|la|mi|los|las) (?:pie|pies|pierna|piernas)",
+        rf"{LEGS}\b(?:(?!\b(?:but|pero|though|aunque)\b)[^.!?\n]){{0,30}}?\b(?:(?P<neg>not|no"
+        r"|arent|isnt|ni|nor) )?(?:weak|weaker|debiles|debil|wobbly|sin fuerza|no tengo fuerza)",
+        rf"{OWNER}{LEGS} (?:(?:keep|keeps|kept|just|are|is|were|was|have|has|started|start"
         r"|sometimes|still) )*(?:gave out|give out|giving out|given out|gave way"
         r"|give way|giving way|buckled|buckle|buckling|collapsed|went out|wont hold me(?: up)?"
         r"|wont support me|(?:feel |are |feels )?like (?:jelly|rubber|noodles|jello))",
         r"se me (?:doblan|doblaron|aflojan|aflojaron|vencen|vencieron) las (?:piernas|rodillas)",
         r"(?:me fallan|me fallaron|no me sostienen|no me aguantan) las piernas",
         r"las piernas no me (?:sostienen|aguantan)",
-        rf"{_CANT} (?:lift|raise) {_OWNER}{_LEGS}",
+        rf"{CANT} (?:lift|raise) {OWNER}{LEGS}",
     ),
     *_patterns(
         NUMBNESS,
         r"numb|numbness|numbnes|numness|numbess|numbnesss|numbed|numbish|nunmbness",
         r"tingl(?:e|es|ed|ing|in|y|ey|ling|ly)|tinglng|tinglig|tinling|tingeling",
         r"pins (?:and|&|n) needles?|pins y agujas",
-        rf"{_OWNER}{_LEGS} (?:\w+ ){{0,2}}?(?:(?:fell|falling|falls|fall|is|are|feels?) )?asleep",
+        rf"{OWNER}{LEGS} (?:\w+ ){{0,2}}?(?:(?:fell|falling|falls|fall|is|are|feels?) )?asleep",
         rf"siento (?:\w+ ){{0,2}}?(?:hormigas|agujas|alfileres)|(?:hormigas|agujas|alfileres"
-        rf"|piquetes) en {_OWNER}{_LEGS}",
+        rf"|piquetes) en {OWNER}{LEGS}",
         r"hormigueos?|ormigueos?|hormiguean|hormiguea|hormigueando|cosquilleos?",
         r"(?:entumid|entumecid|adormecid|adormesid)[oa]s?|entumecimiento|adormecimiento"
         r"|adormesimiento|entumimiento",
-        rf"se me (?:duermen|durmieron|duerme|durmio) {_OWNER}{_LEGS}|{_LEGS} dormid[oa]s?",
-        rf"{_CANT} feel (?:(?:my|her|his|the) )?(?:butt|bottom|buttocks|behind|rear|groin"
+        rf"se me (?:duermen|durmieron|duerme|durmio) {OWNER}{LEGS}|{LEGS} dormid[oa]s?",
+        rf"{CANT} feel (?:(?:my|her|his|the) )?(?:butt|bottom|buttocks|behind|rear|groin"
         r"|crotch|privates|private parts|genitals)|(?:no siento|no me siento)"
         r" (?:las |mis |la |mi )?(?:nalgas|pompis|sentaderas|entrepierna|partes)",
-        rf"(?:less|decreased|reduced|weird|strange|funny) (?:feeling|sensation) in {_OWNER}"
-        rf"{_LEGS}",
+        rf"(?:less|decreased|reduced|weird|strange|funny) (?:feeling|sensation) in {OWNER}"
+        rf"{LEGS}",
     ),
     *_patterns(
         CANT_WALK,
-        rf"{_CANT} (?:really |even )?walk(?! (?:far|much|very|long|for long|fast|as|outside"
+        rf"{CANT} (?:really |even )?walk(?! (?:far|much|very|long|for long|fast|as|outside"
         r"|yet|without|too|a lot|that far|the dog|my dog|more than|around the block))",
-        rf"{_CANT} (?:stand|stand up|bear weight|put weight on {_OWNER}{_LEGS})"
+        rf"{CANT} (?:stand|stand up|bear weight|put weight on {OWNER}{LEGS})"
         r"(?! (?:the|it|this|that|him|her|being|when|how|to|for long|long|up for long))",
-        rf"{_CANT} (?:feel|move) {_OWNER}{_LEGS}",
-        rf"(?:no|lost|loss of|lose|losing|zero) (?:feeling|sensation) (?:in|on) {_OWNER}{_LEGS}",
-        rf"{_OWNER}{_LEGS} (?:wont|dont|do not|will not|arent|are not|cant|wouldnt) (?:move"
+        rf"{CANT} (?:feel|move) {OWNER}{LEGS}",
+        rf"(?:no|lost|loss of|lose|losing|zero) (?:feeling|sensation) (?:in|on) {OWNER}{LEGS}",
+        rf"{OWNER}{LEGS} (?:wont|dont|do not|will not|arent|are not|cant|wouldnt) (?:move"
         r"|work|working|respond|hold me up|support me)",
         r"paraly[sz]ed|paralisis|paralizad[oa]s?",
         r"(?:barely|hardly|can barely|can hardly|trouble|difficulty|hard time|problems?"
@@ -185,7 +154,7 @@ SIGN_PATTERNS: list[SignPattern] = [
         r"(?:peed|pee d|peeing|pees|pissed|pissing|wet|wets|wetting|soiled|soiling|pooped|pooping"
         r"|pooed|shit|shat|messed|messing|crapped) (?:on |in )?(?:myself|my self|herself|himself"
         r"|themselves|(?:my|her|his|the) (?:pants|bed|underwear|diaper|clothes))",
-        rf"(?:{_CANT}|no|lost|losing|lose|loss of|trouble|difficulty) (?:control|controlling"
+        rf"(?:{CANT}|no|lost|losing|lose|loss of|trouble|difficulty) (?:control|controlling"
         r"|hold|holding) (?:(?:of|over) )?(?:my )?(?:bladder|bowels?|urine|pee|poop|stool"
         r"|stools|bm|bowel movements?|it in|my water)",
         r"(?:lost|lose|losing|loss of|no) (?:control (?:of|over) (?:my )?)?(?:bladder|bowels?)"
@@ -198,7 +167,7 @@ SIGN_PATTERNS: list[SignPattern] = [
         r"(?:bladder|bowels?|urinary|peeing)(?: (?:or|and|/) (?:bladder|bowels?))? (?:problems?"
         r"|issues?|trouble)",
         r"(?P<neg>no|not any|zero|ningun) (?:more )?accidents?",
-        rf"(?:{_CANT}|havent been able to|trouble|difficulty|hard to|hard time) (?:pee|urinate"
+        rf"(?:{CANT}|havent been able to|trouble|difficulty|hard to|hard time) (?:pee|urinate"
         r"|piss|go pee|pass urine|empty my bladder|poop|have a bowel movement)",
         r"(?:havent|have not|didnt|did not) (?:peed|urinated|pee|urinate)",
         r"(?:bathroom|bladder|bowel|pee|poop|potty|toilet) accidents?|accidents? (?:in|on) (?:my"
@@ -239,8 +208,9 @@ SIGN_PATTERNS: list[SignPattern] = [
         r"short(?:ness)? (?:of|o) brea?th(?:e)?|out of breath|breathless(?:ness)?|winded"
         r"|gasping|air hunger",
         rf"(?:hard|difficult|tough|painful|pain|pains|hurts?|struggling|struggle|trouble|difficulty"
-        rf"|problems?|issues?|hard time|{_CANT}|can barely|can hardly) (?:to |for |with |when i )?"
-        rf"{_BREATHE}",
+        rf"|problems?|issues?|hard time|{CANT}|can barely|can hardly|could barely|could hardly"
+        rf"|barely|hardly) (?:to |for |with |when i )?"
+        rf"{BREATHE}",
         r"breathing (?:is |has been |feels )?(?:hard|labou?red|difficult|heavy|shallow|fast"
         r"|rapid|tough|a problem)|labou?red breathing",
         r"(?:stop|stopping|need|needed|have|had) to catch my breath|not getting enough air",
@@ -263,7 +233,8 @@ SIGN_PATTERNS: list[SignPattern] = [
         r"(?:shaking )?(?:chills|chils|chillls)|rigors|shivering|shivers|shivery|cold sweats?"
         r"|night sweats",
         r"fiebres?|calenturas?|febril|fiebra|fiebe|fievre|escalofrios?|escalosfrios?"
-        r"|escalofrillos|calofrios?|tiritando|tirito|temblando de frio|destemplad[oa]",
+        r"|escalofrillos|calofrios?|tiritando|tirito|temblando de frio|destemplad[oa]"
+        r"|(?:a|en)fiebrad[oa]s?|calenturient[oa]s?",
         r"tengo temperatura|con temperatura|temperatura alta",
         r"(?:im|i am|shes|she is|hes|he is|feel|feels|feeling|felt)(?: like (?:i am |im )?)?"
         r" burning up|(?:feel|feels|feeling|felt) (?:hot and cold|cold and hot)",
@@ -279,17 +250,17 @@ SIGN_PATTERNS: list[SignPattern] = [
     ),
     *_patterns(
         NEEDLE_SITE,
-        rf"{SITE} (?:\w+ ){{0,3}}?{_SITE_LOOK}(?:(?: and| &| y| or| o|,) {_SITE_LOOK})*",
+        rf"{SITE} (?:\w+ ){{0,3}}?{SITE_LOOK}(?:(?: and| &| y| or| o|,) {SITE_LOOK})*",
         check=is_not_from_heat,
         may_deny_inside=True,
     ),
     *_patterns(
         NEEDLE_SITE,
-        rf"{_SITE_LOOK}(?:(?: and| &| y| or| o|,) {_SITE_LOOK})* (?:(?:at|around|near|on|in|by"
+        rf"{SITE_LOOK}(?:(?: and| &| y| or| o|,) {SITE_LOOK})* (?:(?:at|around|near|on|in|by"
         rf"|from|en|alrededor de|cerca de|de|del) )?(?:the |my |el |la |mi )?{SITE}",
-        _DRAINAGE,
+        DRAINAGE,
     ),
-    *_patterns(NEEDLE_SITE, _ALONE_SITE_LOOK, _LEAKING, check=is_at_site),
+    *_patterns(NEEDLE_SITE, ALONE_SITE_LOOK, LEAKING, check=is_at_site),
     *_patterns(
         BLEEDING,
         r"bleeding|bleed|bleeds|bled|bleding|bleedin|bleading|nose ?bleeds?|bloody(?! (?:hell"
@@ -301,15 +272,15 @@ SIGN_PATTERNS: list[SignPattern] = [
     ),
     *_patterns(
         SUDDEN_PAIN,
-        rf"{_SUDDEN} (?:\w+ ){{0,4}}?{_PAIN}|{_PAIN} (?:\w+ ){{0,4}}?{_SUDDEN}",
-        rf"new (?:(?:and|&|very|really|so) )?{_SEVERE} (?:\w+ )?pain|{_SEVERE} (?:\w+ )?new"
+        rf"{SUDDEN} (?:\w+ ){{0,4}}?{PAIN}|{PAIN} (?:\w+ ){{0,4}}?{SUDDEN}",
+        rf"new (?:(?:and|&|very|really|so) )?{SEVERE} (?:\w+ )?pain|{SEVERE} (?:\w+ )?new"
         r" (?:\w+ )?pain",
         r"worst pain (?:of my life|ive ever (?:had|felt)|i have ever (?:had|felt)|ever)",
         r"(?:felt|heard) (?:a |something )?(?:pop|snap|crack)|something (?:popped|snapped|cracked)",
-        rf"me (?:dio|vino|entro|agarro|pego) (?:un )?dolor (?:\w+ )?{_FORTE}",
+        rf"me (?:dio|vino|entro|agarro|pego) (?:un )?dolor (?:\w+ )?{FORTE}",
         r"dolor (?:\w+ ){0,5}?(?:de repente|de golpe|repentino|repentinamente|subito|de la nada)",
         r"(?:de repente|de golpe|repentinamente|de la nada) (?:\w+ ){0,4}?(?:dolor|duele|dolio)",
-        rf"(?:nuevo dolor|dolor nuevo) (?:\w+ ){{0,2}}?{_FORTE}|(?:un )?dolor {_FORTE} (?:y )?"
+        rf"(?:nuevo dolor|dolor nuevo) (?:\w+ ){{0,2}}?{FORTE}|(?:un )?dolor {FORTE} (?:y )?"
         r"(?:muy )?nuevo|el peor dolor de mi vida",
     ),
 ]

@@ -1,20 +1,42 @@
 """A corpus of patient replies, read the way a nurse would read them.
 
 The cases live as data beside this file: corpus_pain.py and corpus_activity.py (answers),
-corpus_signs.py (warning signs), corpus_keywords.py (keywords and requests to stop).
+corpus_signs.py (warning signs), corpus_keywords.py (keywords and requests to stop), and
+corpus_blind.py (replies written without looking at the others, to check that reading
+generalizes).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from recovery.keywords import is_help_request, is_stop_request, match_keyword
+from recovery.keywords import (
+    is_help_request,
+    is_start_request,
+    is_stop_request,
+    match_keyword,
+)
 from recovery.parsing import Reading, read_reply
 from recovery.warning_signs import find_warning_signs
-from tests.recovery.corpus_activity import ACTIVITY_REPLIES
-from tests.recovery.corpus_keywords import KEYWORD_TEXTS
-from tests.recovery.corpus_pain import PAIN_REPLIES
-from tests.recovery.corpus_signs import SIGN_TEXTS
+from tests.recovery.corpus_activity import ACTIVITY_REPLIES as _ACTIVITY
+from tests.recovery.corpus_blind import (
+    BLIND_ACTIVITY_REPLIES,
+    BLIND_KEYWORD_TEXTS,
+    BLIND_PAIN_REPLIES,
+    BLIND_SIGN_TEXTS,
+    SECOND_ACTIVITY_REPLIES,
+    SECOND_KEYWORD_TEXTS,
+    SECOND_PAIN_REPLIES,
+    SECOND_SIGN_TEXTS,
+)
+from tests.recovery.corpus_keywords import KEYWORD_TEXTS as _KEYWORDS
+from tests.recovery.corpus_pain import PAIN_REPLIES as _PAIN
+from tests.recovery.corpus_signs import SIGN_TEXTS as _SIGNS
+
+PAIN_REPLIES = _PAIN + BLIND_PAIN_REPLIES + SECOND_PAIN_REPLIES
+ACTIVITY_REPLIES = _ACTIVITY + BLIND_ACTIVITY_REPLIES + SECOND_ACTIVITY_REPLIES
+SIGN_TEXTS = _SIGNS + BLIND_SIGN_TEXTS + SECOND_SIGN_TEXTS
+KEYWORD_TEXTS = _KEYWORDS + BLIND_KEYWORD_TEXTS + SECOND_KEYWORD_TEXTS
 
 
 def _ids(cases: list[tuple[object, ...]]) -> list[str]:
@@ -59,5 +81,7 @@ def test_corpus_keyword_or_request_is_obeyed_as_meant(text: str, outcome: str | 
         assert outcome == "opt_out"
     elif is_help_request(text):
         assert outcome == "help"
+    elif is_start_request(text):
+        assert outcome == "opt_in"
     else:
         assert outcome is None

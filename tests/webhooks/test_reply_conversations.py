@@ -47,10 +47,18 @@ CONVERSATIONS = [
     Conversation(("my wife has a fever",), warning=Severity.URGENT),
     Conversation(("Stop please",), is_opted_out=True),
     Conversation(("STOP",), is_opted_out=True),
+    Conversation(("STOP", "START again")),
+    Conversation(("6 no wait 5", "2 no wait 3"), pain=5, activity=3),
+    Conversation(
+        ("Pain is a seven out of ten period", "walked to the mailbox"), pain=7, activity=3
+    ),
+    Conversation(("could barely breathe last night, 6",), pain=6, warning=Severity.URGENT),
     Conversation(("ninguno", "todavía en cama"), pain=0, activity=1, language="es"),
     Conversation(("cero", "ya regresé al trabajo"), pain=0, activity=4, language="es"),
     Conversation(("como un 5", "fui pa la tienda"), pain=5, activity=3, language="es"),
     Conversation(("no más mensajes",), language="es", is_opted_out=True),
+    Conversation(("baja",), language="es", is_opted_out=True),
+    Conversation(("sies", "en la casa nomás"), pain=6, activity=2, language="es"),
     Conversation(("me falta el aire, 6",), pain=6, language="es", warning=Severity.URGENT),
     Conversation(
         ("ya no tengo fiebre, 2", "3"), pain=2, activity=3, language="es", warning=Severity.HIGH
