@@ -17,6 +17,7 @@ from jobs.clock import schedule_jobs
 from jobs.due_work import run_due_work
 from recovery.runtime import Runtime, utc_now
 from recovery.validation import parse_instant
+from recovery.web.logs import FailureDetailFilter, QueryStringFilter, add_filter
 
 
 def _runtime() -> Runtime:
@@ -96,7 +97,11 @@ def _log_to_console() -> None:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    logging.getLogger("werkzeug").setLevel(logging.INFO)
+    server_log = logging.getLogger("werkzeug")
+    server_log.setLevel(logging.INFO)
+    add_filter(server_log, QueryStringFilter)
+    for handler in logging.getLogger().handlers:
+        add_filter(handler, FailureDetailFilter)
 
 
 def init_app(app: Flask) -> None:

@@ -17,6 +17,7 @@ from jobs.due_work import run_due_work
 from recovery.models import CheckIn, Message
 from recovery.runtime import Runtime, utc_now
 from recovery.states import CheckInStatus, MessageStatus
+from recovery.web.logs import describe_failure
 
 PASS_JOB = "due-work"
 WAKE_JOB = "wake-up"
@@ -47,8 +48,10 @@ def run_pass(runtime: Runtime, scheduler: BaseScheduler | None = None) -> None:
     now = utc_now()
     try:
         counts = run_due_work(runtime, now=now)
-    except Exception:
-        _logger.exception("the due-work pass failed; the next one will try again")
+    except Exception as failure:
+        _logger.error(
+            "the due-work pass failed; the next one will try again: %s", describe_failure(failure)
+        )
         return
     done = {name: number for name, number in sorted(counts.items()) if number}
     if done:

@@ -13,12 +13,13 @@ from recovery.audit import record_event
 from recovery.models import StaffUser
 from recovery.states import Role
 
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 128
 MAX_FAILED_SIGN_INS = 5
 LOCK_DURATION = timedelta(minutes=15)
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Checked against when the email is unknown, so both paths take the same time.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 
 
 class AccountError(ValueError):
@@ -30,10 +31,16 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method="scrypt")
 
 
-def check_new_password(password: str) -> None:
-    """Refuse passwords too short to be safe."""
+def check_new_password(password: str, email: str = "") -> None:
+    """Refuse passwords too short to be safe, absurdly long, blank or the email itself."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(f"the password must be at most {MAX_PASSWORD_LENGTH} characters")
+    if not password.strip():
+        raise AccountError("the password must not be only spaces")
+    if email and email.strip().lower() in password.lower():
+        raise AccountError("the password must not contain the email address")
 
 
 def find_user(session: Session, email: str) -> StaffUser | None:
@@ -51,7 +58,7 @@ def create_user(
         raise AccountError(f"{email!r} is not an email address")
     if role not in {member.value for member in Role}:
         raise AccountError("the role must be nurse or admin")
-    check_new_password(password)
+    check_new_password(password, email)
     if find_user(session, email) is not None:
         raise AccountError(f"there is already an account for {email}")
     user = StaffUser(
@@ -76,18 +83,35 @@ def verify_sign_in(
 ) -> StaffUser | None:
     """The user if the password is right and the account usable; counts failures and locks."""
     user = find_user(session, email)
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+    # The hash is always checked, so an unknown, locked or known email takes the same time.
+    is_right = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or (user.locked_until is not None and user.locked_until > now):
         return None
-    if user.locked_until is not None and user.locked_until > now:
-        return None
-    if not check_password_hash(user.password_hash, password) or not user.is_active:
+    if not is_right or not user.is_active:
         user.failed_logins += 1
         if user.failed_logins >= MAX_FAILED_SIGN_INS:
-            user.locked_until = now + LOCK_DURATION
-            user.failed_logins = 0
+            _lock(session, user, now)
         return None
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
     return user
+
+
+def _lock(session: Session, user: StaffUser, now: datetime) -> None:
+    """Lock an account after too many failed sign-ins, and say so in the audit log."""
+    user.locked_until = now + LOCK_DURATION
+    user.failed_logins = 0
+    record_event(
+        session,
+        actor="anonymous",
+        action="auth.lockout",
+        record_type="staff_user",
+        record_id=user.id,
+        now=now,
+        detail={
+            "email": user.email,
+            "failed_sign_ins": MAX_FAILED_SIGN_INS,
+            "locked_until": user.locked_until.isoformat(),
+        },
+    )

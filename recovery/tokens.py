@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from datetime import datetime
 
@@ -13,6 +14,7 @@ from recovery.audit import record_event
 from recovery.models import ApiToken
 
 TOKEN_PREFIX = "rc_"
+PREFIX_LENGTH = 10  # what the token list shows of each token
 
 
 def hash_token(token: str) -> str:
@@ -29,7 +31,7 @@ def create_token(session: Session, name: str, *, actor: str, now: datetime) -> t
     row = ApiToken(
         name=name,
         token_hash=hash_token(token),
-        prefix=token[:10],
+        prefix=token[:PREFIX_LENGTH],
         created_at=now,
         created_by=actor,
     )
@@ -48,14 +50,18 @@ def create_token(session: Session, name: str, *, actor: str, now: datetime) -> t
 
 
 def find_token(session: Session, token: str) -> ApiToken | None:
-    """The live (not revoked) token row for a presented token, if any."""
-    if not token.startswith(TOKEN_PREFIX):
+    """The live (not revoked) token row for a presented token, if any.
+
+    Rows are found by their public prefix; the hashes are compared in constant time.
+    """
+    if not token.startswith(TOKEN_PREFIX) or not token.isascii():
         return None
-    query = select(ApiToken).where(ApiToken.token_hash == hash_token(token))
-    row = session.scalars(query).first()
-    if row is None or row.revoked_at is not None:
-        return None
-    return row
+    presented = hash_token(token)
+    query = select(ApiToken).where(ApiToken.prefix == token[:PREFIX_LENGTH])
+    for row in session.scalars(query):
+        if hmac.compare_digest(row.token_hash, presented):
+            return row if row.revoked_at is None else None
+    return None
 
 
 def revoke_token(session: Session, row: ApiToken, *, actor: str, now: datetime) -> None:

@@ -13,6 +13,7 @@ from recovery.web import (
     enroll_views,
     flag_views,
     layout,
+    logs,
     patient_views,
     protocol_views,
     security,
@@ -52,3 +53,4 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(blueprint)
     layout.init_app(app)
     app.after_request(security.add_security_headers)
+    logs.add_filter(app.logger, logs.FailureDetailFilter)

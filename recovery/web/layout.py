@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from recovery.health import SCHEDULER_HEARTBEAT
 from recovery.models import Heartbeat
@@ -58,6 +58,20 @@ def _error_page(error: HTTPException, status: int, title: str, message: str) -> 
     return render_template("error.html", title=title, message=message), status
 
 
+def _failure_page() -> ResponseReturnValue:
+    """500 with no detail of the failure, even when the database itself is what failed."""
+    title, message = "Something went wrong", "The page could not be shown. Please try again."
+    if request.path.startswith(MACHINE_PATHS):
+        return InternalServerError()
+    try:
+        page = render_template(
+            "error.html", title=title, message=message, scheduler_warning=lambda: None
+        )
+    except Exception:  # the layout itself failed: plain words, still no detail
+        page = f"<!doctype html><title>{title}</title><h1>{title}</h1><p>{message}</p>"
+    return page, 500
+
+
 def init_app(app: Flask) -> None:
     """Install the template context, filters and error pages."""
     app.context_processor(_page_context)
@@ -86,3 +100,8 @@ def init_app(app: Flask) -> None:
     def not_found(error: HTTPException) -> ResponseReturnValue:
         """404: no such page or record."""
         return _error_page(error, 404, "Not found", "There is no such page or record.")
+
+    @app.errorhandler(500)
+    def failed(_error: Exception) -> ResponseReturnValue:
+        """500: the failure is logged; the page says nothing about it."""
+        return _failure_page()

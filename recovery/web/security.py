@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
 SESSION_LIFETIME = timedelta(minutes=30)
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -27,7 +27,10 @@ SECURITY_HEADERS = {
     # same-origin, not no-referrer: Flask-WTF checks the Referer of HTTPS form posts.
     "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
+# Sent only when the site is served over HTTPS (a browser ignores it over plain HTTP).
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
 
 def configure_sessions(app: Flask, *, is_https: bool) -> None:
@@ -40,12 +43,17 @@ def configure_sessions(app: Flask, *, is_https: bool) -> None:
         # A form's CSRF token lives as long as the session that holds it.
         WTF_CSRF_TIME_LIMIT=None,
     )
+    if is_https:
+        app.config["STRICT_TRANSPORT_SECURITY"] = STRICT_TRANSPORT_SECURITY
 
 
 def add_security_headers(response: Response) -> Response:
     """Add the security headers; no caching of anything but static files."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    hsts = current_app.config.get("STRICT_TRANSPORT_SECURITY")
+    if hsts:
+        response.headers.setdefault("Strict-Transport-Security", hsts)
     if request.endpoint != "static":
         response.headers["Cache-Control"] = "no-store"
     return response

@@ -87,22 +87,22 @@ def test_enroll_without_consent_is_refused(runner, runtime) -> None:
 
 
 def test_create_user_stores_a_hashed_password(runner, runtime) -> None:
-    args = ["create-user", "Nurse@Example.org", "--role", "nurse", "--password", "pa55word!"]
+    args = ["create-user", "Nurse@Example.org", "--role", "nurse", "--password", "pa55word!-long"]
     result = runner.invoke(args=args)
     assert result.exit_code == 0, result.output
     with runtime.sessions() as session:
         user = session.scalars(select(StaffUser)).one()
     assert user.email == "nurse@example.org"
-    assert "pa55word!" not in user.password_hash
+    assert "pa55word!-long" not in user.password_hash
     assert user.password_hash.startswith("scrypt:")
 
 
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["not-an-email", "--role", "nurse", "--password", "long-enough"], "not an email"),
-        (["a@example.org", "--role", "nurse", "--password", "short"], "at least 8"),
-        (["a@example.org", "--role", "doctor", "--password", "long-enough"], "nurse"),
+        (["not-an-email", "--role", "nurse", "--password", "long-enough-pw"], "not an email"),
+        (["a@example.org", "--role", "nurse", "--password", "short"], "at least 12"),
+        (["a@example.org", "--role", "doctor", "--password", "long-enough-pw"], "nurse"),
     ],
 )
 def test_create_user_refuses_bad_input(runner, runtime, args, words) -> None:
@@ -113,7 +113,7 @@ def test_create_user_refuses_bad_input(runner, runtime, args, words) -> None:
 
 
 def test_create_user_refuses_a_taken_email(runner) -> None:
-    args = ["create-user", "a@example.org", "--role", "admin", "--password", "long-enough"]
+    args = ["create-user", "a@example.org", "--role", "admin", "--password", "long-enough-pw"]
     assert runner.invoke(args=args).exit_code == 0
     result = runner.invoke(args=args)
     assert result.exit_code != 0
@@ -122,7 +122,8 @@ def test_create_user_refuses_a_taken_email(runner) -> None:
 
 def test_create_user_prompts_for_the_password(runner, runtime) -> None:
     result = runner.invoke(
-        args=["create-user", "b@example.org", "--role", "admin"], input="long-enough\nlong-enough\n"
+        args=["create-user", "b@example.org", "--role", "admin"],
+        input="long-enough-pw\nlong-enough-pw\n",
     )
     assert result.exit_code == 0, result.output
     assert count(runtime, StaffUser) == 1
@@ -240,3 +241,12 @@ def test_enroll_prints_the_stored_enrollment_id(runner, runtime) -> None:
         enrollment_id, check_ins = enrollment.id, len(enrollment.check_ins)
     assert result.output.splitlines()[0].startswith(f"Enrollment {enrollment_id} ")
     assert len(result.output.splitlines()) == 1 + check_ins
+
+
+def test_create_user_refuses_an_eleven_character_password_clearly(runner, runtime) -> None:
+    args = ["create-user", "d@example.org", "--role", "nurse", "--password", "elevenchars"]
+    result = runner.invoke(args=args)
+    assert result.exit_code != 0
+    assert "the password must be at least 12 characters" in result.output
+    with runtime.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(StaffUser)) == 0

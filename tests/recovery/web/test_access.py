@@ -4,12 +4,15 @@ sessions end after 30 minutes without activity."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import Flask
+from sqlalchemy import func, select
 
-from recovery.runtime import Runtime
+from recovery.models import ApiToken, AuditEvent, Protocol, StaffUser
+from recovery.runtime import Runtime, utc_now
 from recovery.states import FlagKind
 from recovery.web.access import SEEN_KEY, is_expired, safe_next
 from tests.staff_client import csrf_token, post, sign_in
@@ -199,3 +202,60 @@ def test_every_staff_form_sends_anonymous_visitors_to_sign_in(client, records, f
     response = client.post(form.format(**records), data={"csrf_token": token, "note": "x"})
     assert response.status_code == 302
     assert urlsplit(response.headers["Location"]).path == "/login"
+
+
+ADMIN_FORMS = [form for form in FORMS if form.startswith("/admin/")]
+
+
+def _admin_state(runtime: Runtime) -> list[object]:
+    """Everything an admin form could change."""
+    with runtime.sessions() as session:
+        users = session.scalars(select(StaffUser).order_by(StaffUser.id)).all()
+        tokens = session.scalars(select(ApiToken).order_by(ApiToken.id)).all()
+        protocols = session.scalars(select(Protocol).order_by(Protocol.id)).all()
+        return [
+            [(u.email, u.role, u.is_active, u.locked_until) for u in users],
+            [(t.name, t.revoked_at) for t in tokens],
+            [(p.name, p.version) for p in protocols],
+            session.scalar(select(func.count()).select_from(AuditEvent)),
+        ]
+
+
+@pytest.mark.parametrize("form", ADMIN_FORMS)
+def test_a_nurse_posting_to_any_admin_form_gets_403_and_nothing_changes(
+    nurse_client, runtime, api_token, nurse, form
+) -> None:
+    with runtime.transaction() as session:
+        session.get(StaffUser, nurse).locked_until = utc_now() + timedelta(minutes=5)
+    before = _admin_state(runtime)
+    data = {"email": "x@example.org", "role": "admin", "password": "long-enough-password"}
+    response = post(nurse_client, form, {**data, "name": "Stolen"})
+    assert response.status_code == 403
+    assert "for administrators only" in response.get_data(as_text=True)
+    assert _admin_state(runtime) == before
+
+
+@pytest.mark.parametrize("form", [*FORMS, "/logout"])
+def test_every_staff_form_without_a_csrf_token_is_refused(nurse_client, records, form) -> None:
+    response = nurse_client.post(form.format(**records), data={"note": "x", "name": "x"})
+    assert response.status_code == 400
+    assert nurse_client.get("/flags").status_code == 200  # still signed in
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "///evil.example/",
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "\\\\evil.example",
+        "https:evil.example",
+        " //evil.example",
+        "/\\/evil.example",
+    ],
+)
+def test_next_with_browser_quirks_never_leads_off_the_site(client, nurse, target) -> None:
+    data = {"email": NURSE_EMAIL, "password": "correct-horse-battery", "next": target}
+    response = post(client, "/login", data)
+    assert response.headers["Location"] == "/flags"
+    assert client.get("/login", query_string={"next": target}).headers["Location"] == "/flags"

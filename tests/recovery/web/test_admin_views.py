@@ -39,7 +39,7 @@ def test_a_refused_account_says_why_and_keeps_the_email(admin_client) -> None:
     response = post(admin_client, "/admin/users", form)
     assert response.status_code == 400
     page = text(response)
-    assert "Not created: the password must be at least 8 characters." in page
+    assert "Not created: the password must be at least 12 characters." in page
     assert 'value="short@example.org"' in page
 
 

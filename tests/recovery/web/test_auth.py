@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from recovery.models import AuditEvent, StaffUser
 from recovery.runtime import utc_now
-from tests.staff_client import post, sign_in, text
+from tests.staff_client import csrf_token, post, sign_in, text
 from tests.staff_fixtures import NURSE_EMAIL, PASSWORD
 
 REFUSAL = "Wrong email or password."
@@ -104,3 +104,36 @@ def test_signing_out_ends_the_session(nurse_client, runtime, nurse) -> None:
 def test_the_login_page_sends_signed_in_users_on(nurse_client) -> None:
     assert nurse_client.get("/login").headers["Location"] == "/flags"
     assert nurse_client.get("/login?next=/patients").headers["Location"] == "/patients"
+
+
+def test_a_lockout_is_audited_with_the_email_and_never_the_password(client, runtime, nurse) -> None:
+    for _ in range(5):
+        sign_in(client, NURSE_EMAIL, "hunter2-wrong-password")
+    [lockout] = _events(runtime, "auth.lockout")
+    assert lockout.record_id == nurse
+    assert lockout.detail["email"] == NURSE_EMAIL
+    assert "hunter2" not in str(lockout.detail) + lockout.actor
+
+
+def test_signing_in_renews_the_session(client, nurse) -> None:
+    token_before = csrf_token(client)
+    with client.session_transaction() as before:
+        before["planted"] = "by someone else"
+    sign_in(client, NURSE_EMAIL)
+    with client.session_transaction() as after:
+        assert "planted" not in after
+    form = {"email": NURSE_EMAIL, "password": PASSWORD, "csrf_token": token_before}
+    assert client.post("/login", data=form).status_code == 400
+
+
+def test_signing_out_clears_the_whole_session(nurse_client) -> None:
+    with nurse_client.session_transaction() as before:
+        before["planted"] = "kept?"
+    post(nurse_client, "/logout")
+    with nurse_client.session_transaction() as after:
+        assert "user_id" not in after and "planted" not in after
+
+
+def test_signing_out_needs_the_forms_csrf_token(nurse_client) -> None:
+    assert nurse_client.post("/logout").status_code == 400
+    assert nurse_client.get("/flags").status_code == 200

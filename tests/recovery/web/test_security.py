@@ -13,6 +13,7 @@ from config.settings import Settings
 from recovery import create_app
 from recovery.models import AuditEvent, Enrollment, Flag, StaffUser
 from recovery.states import EnrollmentStatus, FlagKind, FlagStatus
+from recovery.web.security import CONTENT_SECURITY_POLICY
 from tests.staff_client import csrf_token, sign_in, text
 from tests.staff_fixtures import NURSE_EMAIL, PASSWORD, add_flag, enroll_patient
 
@@ -115,3 +116,69 @@ def test_templates_have_no_inline_scripts_styles_or_outside_urls() -> None:
         assert "<style" not in source and " style=" not in source, template.name
         assert not re.search(r"\son[a-z]+=", source), template.name
         assert "http://" not in source and "https://" not in source, template.name
+
+
+def _assert_security_headers(response) -> None:  # type: ignore[no-untyped-def]
+    policy = response.headers.get("Content-Security-Policy", "")
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy, response.status
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/flags", 302),  # to sign in
+        ("GET", "/no-such-page", 404),
+        ("POST", "/login", 400),  # no CSRF token
+        ("DELETE", "/login", 405),
+        ("GET", "/api/v1/flags", 401),
+        ("POST", "/webhooks/twilio/sms", 403),
+        ("GET", "/api/v1/nothing", 404),
+    ],
+)
+def test_redirects_and_errors_carry_the_security_headers(client, method, path, status) -> None:
+    response = client.open(path, method=method)
+    assert response.status_code == status
+    _assert_security_headers(response)
+
+
+def test_the_csp_allows_no_inline_or_eval_script() -> None:
+    directives = dict(d.split(" ", 1) for d in CONTENT_SECURITY_POLICY.split("; "))
+    assert directives["script-src"] == "'self'"
+    assert "unsafe" not in CONTENT_SECURITY_POLICY
+
+
+@pytest.fixture
+def failing_app(settings: Settings):  # type: ignore[no-untyped-def]
+    """The app as production runs it (no testing, no debug), with a page that fails."""
+    application = create_app(settings)
+    application.config.update(TESTING=False, DEBUG=False, PROPAGATE_EXCEPTIONS=False)
+
+    @application.get("/patients/failing")
+    def failing() -> str:
+        raise RuntimeError("secret detail: Maria Lopez +15625550123")
+
+    yield application
+    application.extensions["recovery"].engine.dispose()
+
+
+def test_a_failure_shows_no_stack_trace_or_detail(failing_app, caplog) -> None:
+    caplog.set_level("CRITICAL")  # the failure is logged by Flask; the page is what counts
+    response = failing_app.test_client().get("/patients/failing")
+    page = text(response)
+    assert response.status_code == 500
+    assert "Something went wrong" in page
+    assert "Traceback" not in page and "secret detail" not in page and "RuntimeError" not in page
+    _assert_security_headers(response)
+
+
+def test_https_sites_send_strict_transport_security(settings: Settings) -> None:
+    app = create_app(replace(settings, public_base_url="https://checkin.example.org"))
+    assert "max-age=" in app.test_client().get("/login").headers["Strict-Transport-Security"]
+    app.extensions["recovery"].engine.dispose()
+
+
+def test_form_fields_take_their_attributes_as_data_not_markup() -> None:
+    source = (TEMPLATES / "_fields.html").read_text("utf-8")
+    assert "|safe" not in source.replace(" ", "")
