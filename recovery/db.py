@@ -24,6 +24,8 @@ def make_engine(url: str, **options: Any) -> Engine:
     """An engine set up for safe concurrent use of its database."""
     url = normalize_url(url)
     parsed = make_url(url)
+    # Errors then never carry the statement's values (names, numbers, texts) into logs.
+    options.setdefault("hide_parameters", True)
     if parsed.get_backend_name() != "sqlite":
         options.setdefault("pool_pre_ping", True)
         options.setdefault("pool_size", 10)

@@ -57,7 +57,12 @@ def _reconcile_one(outbox: Outbox, message_id: int, now: datetime) -> str:
     try:
         found = outbox.gateway.find_sent(to, since)
     except SendError as error:
-        _logger.warning("could not look up text %s at Twilio (%s); will retry", message_id, error)
+        _logger.warning(
+            "could not look up text %s at Twilio (HTTP %s, error %s); will retry",
+            message_id,
+            error.status,
+            error.code,
+        )
         return "unknown"
     with outbox.sessions.begin() as session:
         message = session.get(Message, message_id, with_for_update=True)
