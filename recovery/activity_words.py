@@ -105,6 +105,10 @@ _PHRASES: dict[int, tuple[str, ...]] = {
         r"|calle|farmacia|doctor|medico|banco)",
         r"camin(?:e|ando|o|amos|ar) (?:por|en|a|al) (?:la calle|el parque|el barrio|la cuadra"
         r"|el patio|la tienda|el jardin|la esquina)",
+        # The walker or cane named in option 3, with no place that keeps it indoors.
+        r"(?:walk(?:ing|ed|s)?|getting around|camin(?:e|ando|o|amos|ar)) (?:with|con) (?:a |my"
+        r" |the |her |his |el |la |mi |un |una )?(?:walker|cane|baston|andadera|caminadora)"
+        r"(?! (?:around|inside|in|at|to|through|por|en|dentro|al|a)\b)",
     ),
     4: (
         r"back to (?:my |our |the |a )?(?:normal|usual|regular|old self|old ways|routine"

@@ -3,36 +3,49 @@
 A reply goes to the patient's open check-in (sent, still waiting). Each question is asked
 again once when the reply can't be read; after that a nurse reads it (``needs_review``).
 A reply after the wait has ended still counts when it carries a score and comes within
-the protocol's ``late_answer_hours``; anything else is kept and flagged for review.
+the protocol's ``late_answer_hours``, and a nurse is told (the check-in's ``no_response`` flag
+may still be open); anything else is kept and flagged for review.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from recovery.corrections import is_correction
 from recovery.due_work import complete_if_done
 from recovery.flags import evaluate_enrollment
 from recovery.models import CheckIn, Enrollment
 from recovery.parsing import Question, Reading, read_reply
 from recovery.protocols import spec_of
-from recovery.states import CheckInStatus, FlagKind
+from recovery.states import CheckInStatus, FlagKind, Severity
 from recovery.turns import Turn, quote
 
 
-def take_answers(turn: Turn, *, has_warning: bool) -> None:
-    """Record what the text answers, and choose the next thing to ask."""
+def take_answers(turn: Turn, *, warning: Severity | None = None) -> None:
+    """Record what the text answers, and choose the next thing to ask.
+
+    ``warning`` is the severity of the warning-sign flag the text raised: after an urgent one
+    the emergency advice is the whole answer; a denied sign ("no fever") is already with a
+    nurse, and the conversation goes on.
+    """
     enrollment = turn.enrollment
     if enrollment is None:
         return
     check_in = open_check_in(enrollment)
     if check_in is not None:
-        _answer_open(turn, check_in, has_warning=has_warning)
+        _answer_open(turn, check_in, is_urgent=warning == Severity.URGENT)
         return
     late = late_check_in(enrollment, turn.now)
     if late is not None and _answer_late(turn, late):
+        turn.flag(
+            FlagKind.NEEDS_REVIEW,
+            f"An answer to the {late.label} check-in came after its wait had ended, and was "
+            f"recorded: {_quote(turn)}",
+        )
         return
-    if not has_warning:
+    if warning is None:
         turn.flag(FlagKind.NEEDS_REVIEW, f"A text came with no check-in open: {_quote(turn)}")
+    if warning != Severity.URGENT:
         turn.say("received")
 
 
@@ -76,13 +89,13 @@ def _record(check_in: CheckIn, reading: Reading) -> bool:
     return taken
 
 
-def _answer_open(turn: Turn, check_in: CheckIn, *, has_warning: bool) -> None:
+def _answer_open(turn: Turn, check_in: CheckIn, *, is_urgent: bool) -> None:
     expecting = _expecting(check_in)
     turn.message.check_in_id = check_in.id
-    if _record(check_in, read_reply(turn.message.body, expecting)):
+    if _record(check_in, _read(turn.message.body, expecting)):
         _move_on(turn, check_in)
         return
-    if has_warning:
+    if is_urgent:
         return  # the emergency advice is the answer; don't ask for a score on top of it
     if expecting == "pain" and not check_in.pain_reprompted:
         check_in.pain_reprompted = True
@@ -115,8 +128,17 @@ def _move_on(turn: Turn, check_in: CheckIn) -> None:
     complete_if_done(enrollment, now=turn.now)
 
 
+def _read(body: str, expecting: Question) -> Reading:
+    """The reply read for the open question; a corrected pain score ("sorry, I meant 6")
+    when the activity question is open and nothing answers it."""
+    reading = read_reply(body, expecting)
+    if expecting == "activity" and reading == Reading() and is_correction(body):
+        return read_reply(body, "pain")
+    return reading
+
+
 def _answer_late(turn: Turn, check_in: CheckIn) -> bool:
-    reading = read_reply(turn.message.body, _expecting(check_in))
+    reading = _read(turn.message.body, _expecting(check_in))
     if not _record(check_in, reading):
         return False
     turn.message.check_in_id = check_in.id

@@ -1,8 +1,9 @@
 """Answering a patient's text: keywords, warning signs, then the check-in's questions.
 
 The order matters. A keyword (STOP, START, HELP) is only ever a keyword. Warning signs are
-looked for in every other text, whatever the check-in's state. What is left is read as the
-answer to the question the open check-in waits on: pain first, then activity.
+looked for in every other text, whatever the check-in's state. A picture always goes to a
+nurse. What is left is read as the answer to the question the open check-in waits on: pain
+first, then activity.
 """
 
 from __future__ import annotations
@@ -42,8 +43,35 @@ def answer_text(turn: Turn) -> list[str]:
     if not signs and is_help_request(turn.message.body):
         turn.say("help")
         return turn.replies
-    take_answers(turn, has_warning=bool(signs))
+    if attachment_count(turn.message.raw) and _note_attachments(turn):
+        return turn.replies
+    take_answers(turn, warning=_severity(signs))
     return turn.replies
+
+
+def attachment_count(params: dict[str, str] | None) -> int:
+    """How many pictures or files came with a text (Twilio's NumMedia)."""
+    count = (params or {}).get("NumMedia", "0").strip()
+    return int(count) if count.isdigit() else 0
+
+
+def _note_attachments(turn: Turn) -> bool:
+    """A nurse looks at every picture (a needle site, a rash); True when it is all there is."""
+    words = turn.message.body.strip()
+    said = f" with the words {quote(words)}" if words else " with no words"
+    turn.flag(
+        FlagKind.NEEDS_REVIEW, f"The patient sent a picture or file{said}; please look at it."
+    )
+    if words:
+        return False
+    turn.say("received")
+    return True
+
+
+def _severity(signs: list[WarningSign]) -> Severity | None:
+    if not signs:
+        return None
+    return Severity.HIGH if all(sign.is_negated for sign in signs) else Severity.URGENT
 
 
 def _keyword(turn: Turn) -> Keyword | None:

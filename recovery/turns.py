@@ -13,6 +13,8 @@ from recovery.models import Enrollment, Message, Patient
 from recovery.protocols import ProtocolSpec, spec_of
 from recovery.states import EnrollmentStatus, FlagKind
 
+AFTER_OPT_OUT = frozenset({"help", "urgent_advice", "opt_out_confirmation", "opt_in_confirmation"})
+
 
 @dataclass
 class Turn:
@@ -33,8 +35,14 @@ class Turn:
         return spec_of(self.enrollment.protocol) if self.enrollment else None
 
     def say(self, key: str) -> None:
-        """Add a protocol text to the replies, in the patient's language."""
+        """Add a protocol text to the replies, in the patient's language.
+
+        After an opt-out only what carriers allow goes back (the confirmations, HELP) and the
+        emergency advice; the conversation's questions and thanks stop.
+        """
         spec = self.spec
+        if self.patient.opted_out_at is not None and key not in AFTER_OPT_OUT:
+            return
         if spec is not None:
             values = {"clinic_name": self.clinic.name, "clinic_phone": self.clinic.phone}
             values["first_name"] = self.patient.name.split()[0]

@@ -199,7 +199,9 @@ SIGN_PATTERNS: list[SignPattern] = [
         r"(?:pain|pains|pressure|tightness|tight|heaviness|ache|hurts?|hurting|discomfort)"
         r" (?:in|on|across|around) (?:my |the )?chest|heart (?:pain|hurts)|tight chest",
         r"chest (?:\w+ )?(?:tight|heavy)",
-        r"dolor (?:de|en el|del|al|en mi|de mi) (?:pecho|torax)|(?:me )?duele (?:el|mi) pecho",
+        r"dolor (?:de|en el|del|al|en mi|de mi) (?:pecho|torax)|(?:el|mi) pecho me duele",
+        r"(?:me )?duele (?:(?:mucho|bastante|un poco|poquito|demasiado|muchisimo) )?"
+        r"(?:el|mi) pecho",
         r"(?:presion|opresion|apreton|peso|ardor|dolorcito) (?:en el|en mi|del|de) pecho"
         r"|pecho apretado|me aprieta el pecho",
     ),

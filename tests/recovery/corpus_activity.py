@@ -85,6 +85,11 @@ OUTSIDE = [
     ("hoy fui al mall", None, 3),
     ("di una vuelta a la cuadra", None, 3),
     ("outside with my walker", None, 3),
+    ("walking with my walker", None, 3),
+    ("walking with a cane", None, 3),
+    ("caminando con mi andadera", None, 3),
+    ("walking with my walker around the house", None, 2),
+    ("caminando con el bastón dentro de la casa", None, 2),
     ("WALKED TO THE MAILBOX AND BACK", None, 3),
 ]
 

@@ -60,6 +60,8 @@ BLADDER = [
 ]
 
 CHEST_AND_BREATH = [
+    ("ayuda por favor me duele mucho el pecho", "urgent", CHEST_PAIN),
+    ("el pecho me duele desde anoche", "urgent", CHEST_PAIN),
     ("my chest hurts", "urgent", CHEST_PAIN),
     ("CHEST PAIN SINCE THIS MORNING", "urgent", CHEST_PAIN),
     ("it's hard to breathe", "urgent", BREATHING),

@@ -1,0 +1,24 @@
+"""Replies that correct an earlier answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from recovery.corrections import is_correction
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sorry I meant 6", True),
+        ("Actually 3", True),
+        ("oops, 8 not 5", True),
+        ("perdón, quise decir 6", True),
+        ("me equivoqué, es 4", True),
+        ("6", False),
+        ("walked to the store", False),
+        ("I mostly stayed home", False),
+    ],
+)
+def test_a_reply_that_corrects_an_answer_is_recognized(text: str, expected: bool) -> None:
+    assert is_correction(text) is expected
