@@ -16,9 +16,9 @@ from sqlalchemy import select
 from recovery.delivery import record_status
 from recovery.due_work import do_due_work
 from recovery.enrollment import enroll
-from recovery.inbound import InboundText, store_inbound
+from recovery.inbound import InboundText
 from recovery.models import CheckIn, Message
-from recovery.replies import answer_inbound
+from recovery.replies import receive_text
 from recovery.runtime import Runtime
 from recovery.staff import create_user, find_user
 from recovery.states import MessageKind
@@ -106,10 +106,7 @@ def _enroll(
 
 def _reply(runtime: Runtime, phone: str, body: str, *, now: datetime) -> None:
     text = InboundText("SM" + uuid.uuid4().hex, phone, "+15005550006", body, {"Body": body})
-    with runtime.transaction() as session:
-        message, _ = store_inbound(session, text, now=now)
-        message_id = message.id
-    answer_inbound(runtime, message_id, now=now)
+    receive_text(runtime, text, now=now)
 
 
 def _undeliver(runtime: Runtime, now: datetime) -> None:

@@ -98,6 +98,10 @@ class SmsGateway(Protocol):
         """Send one text to an E.164 number; raise SendError when it was not (surely) sent."""
         ...
 
+    def prepare(self) -> None:
+        """Make what this thread's sends need (without sending), so its first send is not late."""
+        ...
+
     def find_sent(self, to: str, since: datetime) -> list[FoundText]:
         """Texts sent to a number at or after a UTC instant, newest first."""
         ...
@@ -122,6 +126,9 @@ class ConsoleGateway:
         """Log a masked line for the text and answer as if it were sent."""
         _logger.info("SMS to %s: %d chars", mask_phone(to), len(body))
         return SentText(sid="CO" + uuid.uuid4().hex, status="sent")
+
+    def prepare(self) -> None:
+        """Nothing to make."""
 
     def find_sent(self, to: str, since: datetime) -> list[FoundText]:
         """Nothing: console texts exist only where the caller stored them."""
@@ -294,6 +301,10 @@ class TwilioGateway:
             is_idempotent=False,
         )
         return SentText(sid=str(message.sid), status=str(message.status))
+
+    def prepare(self) -> None:
+        """Make this thread's client and its messages resource (no request is made)."""
+        _messages = self._clients.get().messages
 
     def find_sent(self, to: str, since: datetime) -> list[FoundText]:
         """Texts sent to `to` at or after `since` (naive means UTC), newest first."""

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from typing import Any
 
 import phonenumbers
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.sql.dml import ReturningInsert
 
-from recovery.models import Message, Patient
+from recovery.models import Base, Enrollment, Message, Patient
 from recovery.states import Direction, MessageKind, MessageStatus
 
 
@@ -49,46 +52,82 @@ def find_patient(session: Session, number: str) -> Patient | None:
     return session.scalars(select(Patient).where(Patient.phone == number)).first()
 
 
-def find_by_sid(session: Session, sid: str) -> Message | None:
-    """The stored text with this Twilio SID, if any."""
-    return session.scalars(select(Message).where(Message.sid == sid)).first()
-
-
-def store_inbound(session: Session, text: InboundText, *, now: datetime) -> tuple[Message, bool]:
-    """Store the text unless its SID is already stored; return it and whether it is new."""
-    existing = find_by_sid(session, text.sid)
-    if existing is not None:
-        return existing, False
-    sender = normalize_sender(storable(text.from_number))
-    patient = find_patient(session, sender)
-    enrollment_id = patient.enrollments[-1].id if patient and patient.enrollments else None
-    message = Message(
-        direction=Direction.INBOUND,
-        kind=MessageKind.REPLY,
-        patient_id=patient.id if patient else None,
-        enrollment_id=enrollment_id,
-        from_number=sender,
-        to_number=storable(text.to_number)[:20],
-        body=storable(text.body),
-        sid=text.sid,
-        status=MessageStatus.RECEIVED,
-        raw={storable(key): storable(value) for key, value in text.params.items()},
-        created_at=now,
-        status_at=now,
+def lock_with_patient(session: Session, message_id: int) -> tuple[Message, Patient | None]:
+    """A stored text, its row locked, and its sender's patient with every enrollment,
+    check-in and protocol version an answer reads: one query."""
+    enrollments = joinedload(Patient.enrollments)
+    query = (
+        select(Message, Patient)
+        .outerjoin(Patient, Patient.phone == Message.from_number)
+        .where(Message.id == message_id)
+        .options(
+            enrollments.joinedload(Enrollment.check_ins),
+            enrollments.joinedload(Enrollment.protocol),
+        )
+        .with_for_update(of=Message)
     )
-    try:
-        with session.begin_nested():
-            session.add(message)
-    except IntegrityError:
-        # The same SID arrived twice at once (a Twilio retry): keep the first.
-        stored = find_by_sid(session, text.sid)
-        if stored is None:
-            raise
-        return stored, False
-    return message, True
+    message, patient = session.execute(query).unique().one()
+    return message, patient
 
 
-def replies_to(session: Session, message: Message) -> list[Message]:
+def store_inbound(session: Session, text: InboundText, *, now: datetime) -> tuple[int, bool]:
+    """Store the text unless its SID is already stored; return its id and whether it is new.
+
+    One statement: the sender's patient and newest enrollment are looked up inside the
+    INSERT, and a SID already stored (a Twilio retry, even one arriving at the same moment)
+    inserts nothing.
+    """
+    values = {
+        "sender": normalize_sender(storable(text.from_number)),
+        "to_number": storable(text.to_number)[:20],
+        "body": storable(text.body),
+        "sid": text.sid,
+        "raw": {storable(key): storable(value) for key, value in text.params.items()},
+        "now": now,
+    }
+    statement = _store_statement(session.get_bind().dialect.name)
+    new_id = session.execute(statement, values).scalar_one_or_none()
+    if new_id is not None:
+        return new_id, True
+    return session.scalars(select(Message.id).where(Message.sid == text.sid)).one(), False
+
+
+@cache
+def _store_statement(dialect: str) -> ReturningInsert[Any]:
+    """The INSERT of an inbound text, built once per kind of database (both know ON CONFLICT)."""
+    table = Base.metadata.tables[Message.__tablename__]
+    sender = bindparam("sender", type_=table.c.from_number.type)
+    now = bindparam("now", type_=table.c.created_at.type)
+    newest_enrollment = (
+        select(func.max(Enrollment.id))
+        .join(Patient, Patient.id == Enrollment.patient_id)
+        .where(Patient.phone == sender)
+        .scalar_subquery()
+    )
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(table)
+        .values(
+            direction=Direction.INBOUND,
+            kind=MessageKind.REPLY,
+            patient_id=select(Patient.id).where(Patient.phone == sender).scalar_subquery(),
+            enrollment_id=newest_enrollment,
+            from_number=sender,
+            to_number=bindparam("to_number", type_=table.c.to_number.type),
+            body=bindparam("body", type_=table.c.body.type),
+            sid=bindparam("sid", type_=table.c.sid.type),
+            status=MessageStatus.RECEIVED,
+            attempts=0,
+            raw=bindparam("raw", type_=table.c.raw.type),
+            created_at=now,
+            status_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=[table.c.sid])
+        .returning(table.c.id)
+    )
+
+
+def reply_bodies(session: Session, message_id: int) -> list[str]:
     """What we answered to an inbound text, in order."""
-    query = select(Message).where(Message.in_reply_to_id == message.id).order_by(Message.id)
+    query = select(Message.body).where(Message.in_reply_to_id == message_id).order_by(Message.id)
     return list(session.scalars(query))

@@ -11,7 +11,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    column,
+    desc,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from recovery.states import (
@@ -180,7 +191,9 @@ class Flag(Base):
             sqlite_where=text("status != 'resolved'"),
             postgresql_where=text("status != 'resolved'"),
         ),
-        Index("ix_flags_worklist", "status", "severity_rank", "created_at"),
+        # The worklist's orders: most severe then oldest first, and newest resolved first.
+        Index("ix_flags_worklist", "status", desc(column("severity_rank")), "created_at", "id"),
+        Index("ix_flags_resolved", "status", "resolved_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

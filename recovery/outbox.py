@@ -105,7 +105,9 @@ def send_pending(outbox: Outbox, *, now: datetime) -> Counter[str]:
     counts: Counter[str] = Counter()
     running: set[Future[Answer]] = set()
     is_drained = False
-    with ThreadPoolExecutor(max_workers=outbox.workers, thread_name_prefix="send") as pool:
+    with ThreadPoolExecutor(
+        max_workers=outbox.workers, thread_name_prefix="send", initializer=outbox.gateway.prepare
+    ) as pool:
         try:
             while running or not is_drained:
                 if not is_drained and len(running) < outbox.workers:

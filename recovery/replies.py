@@ -1,4 +1,12 @@
-"""Answering a stored inbound text once, and keeping what we answered."""
+"""Receiving an inbound text: stored first, then answered once, and what we answered kept.
+
+The text is stored in its own transaction, committed before anything else is done with it.
+Answering then locks the stored text's row (loading its sender's history in the same
+query) and answers only a text not yet processed, so a Twilio retry of the same MessageSid,
+even one arriving while the first is being answered, gets the answer the first one got.
+Both transactions use the same connection. A failure while answering rolls the answer back
+and keeps the text, flagged for a nurse.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +16,13 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from recovery.conversation import answer_text
-from recovery.inbound import find_patient, replies_to
+from recovery.inbound import (
+    InboundText,
+    find_patient,
+    lock_with_patient,
+    reply_bodies,
+    store_inbound,
+)
 from recovery.models import Message
 from recovery.protocols import default_definitions, parse_definition
 from recovery.runtime import Runtime
@@ -19,23 +33,36 @@ FALLBACK_RECEIVED = "Thank you, your care team will see your message. For an eme
 _logger = logging.getLogger(__name__)
 
 
-def answer_inbound(runtime: Runtime, message_id: int, *, now: datetime) -> list[str]:
+def receive_text(runtime: Runtime, text: InboundText, *, now: datetime) -> list[str]:
+    """Store an inbound text, then understand and answer it; return the replies to send."""
+    with runtime.engine.connect() as connection, runtime.sessions(bind=connection) as session:
+        with session.begin():
+            message_id, _is_new = store_inbound(session, text, now=now)
+        try:
+            with session.begin():
+                return answer_inbound(session, runtime, message_id, now=now)
+        except Exception:
+            _logger.exception("answering inbound text %s failed; it is kept for review", message_id)
+    return answer_after_failure(runtime, message_id, now=now)
+
+
+def answer_inbound(
+    session: Session, runtime: Runtime, message_id: int, *, now: datetime
+) -> list[str]:
     """Understand and answer a stored text (or repeat the answer it already got)."""
-    with runtime.transaction() as session:
-        message = session.get(Message, message_id, with_for_update=True)
-        assert message is not None
-        if message.processed_at is not None:
-            return [reply.body for reply in replies_to(session, message)]
-        patient = find_patient(session, message.from_number or "")
-        if patient is None:
-            replies = [_unknown_number_text(runtime)]
-        else:
-            enrollment = current_enrollment(patient)
-            message.patient_id, message.enrollment_id = patient.id, enrollment and enrollment.id
-            turn = Turn(session, message, patient, enrollment, runtime.clinic, runtime.on_call, now)
-            replies = answer_text(turn)
-        _keep_replies(session, message, replies, now)
-        return replies
+    message, patient = lock_with_patient(session, message_id)
+    if message.processed_at is not None:
+        return reply_bodies(session, message_id)
+    if patient is None:
+        replies = [_unknown_number_text(runtime)]
+    else:
+        enrollment = current_enrollment(patient)
+        message.patient_id = patient.id
+        message.enrollment_id = enrollment.id if enrollment else None
+        turn = Turn(session, message, patient, enrollment, runtime.clinic, runtime.on_call, now)
+        replies = answer_text(turn)
+    _keep_replies(session, message, replies, now)
+    return replies
 
 
 def answer_after_failure(runtime: Runtime, message_id: int, *, now: datetime) -> list[str]:
@@ -45,7 +72,7 @@ def answer_after_failure(runtime: Runtime, message_id: int, *, now: datetime) ->
             message = session.get(Message, message_id, with_for_update=True)
             assert message is not None
             if message.processed_at is not None:
-                return [reply.body for reply in replies_to(session, message)]
+                return reply_bodies(session, message_id)
             patient = find_patient(session, message.from_number or "")
             enrollment = current_enrollment(patient) if patient else None
             replies: list[str] = []

@@ -23,9 +23,27 @@ class WorklistRow:
 
 
 def worklist(
-    session: Session, status: FlagStatus = FlagStatus.OPEN, *, limit: int = 1000
+    session: Session, status: FlagStatus = FlagStatus.OPEN, *, limit: int = 1000, offset: int = 0
 ) -> list[WorklistRow]:
-    """Flags with the given status, most severe then oldest first (resolved: newest first)."""
+    """Flags with the given status, most severe then oldest first (resolved: newest first).
+
+    The page of flags is picked from the flags alone, in the order of an index, and only
+    its rows are joined to their patients and latest pain: a later page skips index
+    entries, not joined rows.
+    """
+    order = (
+        (Flag.resolved_at.desc(), Flag.id.desc())
+        if status == FlagStatus.RESOLVED
+        else (Flag.severity_rank.desc(), Flag.created_at, Flag.id)
+    )
+    page = (
+        select(Flag.id)
+        .where(Flag.status == status)
+        .order_by(*order)
+        .limit(limit)
+        .offset(offset)
+        .subquery()
+    )
     latest_pain = (
         select(CheckIn.pain)
         .where(CheckIn.enrollment_id == Flag.enrollment_id, CheckIn.pain.is_not(None))
@@ -34,18 +52,12 @@ def worklist(
         .correlate(Flag)
         .scalar_subquery()
     )
-    order = (
-        (Flag.resolved_at.desc(), Flag.id.desc())
-        if status == FlagStatus.RESOLVED
-        else (Flag.severity_rank.desc(), Flag.created_at, Flag.id)
-    )
     query = (
         select(Flag, Patient.id, Patient.name, latest_pain)
+        .join(page, page.c.id == Flag.id)
         .join(Enrollment, Enrollment.id == Flag.enrollment_id)
         .join(Patient, Patient.id == Enrollment.patient_id)
-        .where(Flag.status == status)
         .order_by(*order)
-        .limit(limit)
     )
     return [WorklistRow(*row) for row in session.execute(query)]
 

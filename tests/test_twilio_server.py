@@ -396,14 +396,20 @@ def test_a_hundred_concurrent_creates_at_150_ms_run_at_over_400_a_second() -> No
         assert 1000 / elapsed > 400
 
 
-def test_stats_count_outcomes_and_acceptance_times(twilio_server: TwilioServer) -> None:
+def test_stats_count_outcomes_and_arrival_and_acceptance_times(
+    twilio_server: TwilioServer,
+) -> None:
+    twilio_server.latency = 0.05
     twilio_server.fail_next(1, status=429)
     for to in (PATIENT, PATIENT, "+15005550001"):
         post_create(twilio_server, To=to, From=SENDER, Body="Hi")
     assert twilio_server.create_counts == {"failed_429": 1, "created": 1, "invalid": 1}
     assert len(twilio_server.accepted_times) == 1 and twilio_server.max_in_flight == 1
+    [received], [accepted] = twilio_server.received_times, twilio_server.accepted_times
+    assert accepted - received >= 0.05
     twilio_server.reset_stats()
     assert (twilio_server.create_counts, twilio_server.accepted_times) == ({}, [])
+    assert twilio_server.received_times == []
 
 
 def test_stop_closes_kept_alive_connections(twilio_server: TwilioServer) -> None:

@@ -82,7 +82,8 @@ class _Faults:
 
 
 class _CreateStats:
-    """Counts of create requests by outcome, in-flight high-water mark, acceptance times."""
+    """Counts of create requests by outcome, in-flight high-water mark, arrival and acceptance
+    times."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -90,6 +91,7 @@ class _CreateStats:
         self.in_flight = 0
         self.max_in_flight = 0
         self.accepted_times: list[float] = []
+        self.received_times: list[float] = []
 
     @contextmanager
     def tracking(self) -> Iterator[None]:
@@ -102,11 +104,15 @@ class _CreateStats:
             with self.lock:
                 self.in_flight -= 1
 
-    def count(self, outcome: str, accepted_at: float | None = None) -> None:
+    def count(
+        self, outcome: str, accepted_at: float | None = None, received_at: float | None = None
+    ) -> None:
         with self.lock:
             self.counts[outcome] += 1
             if accepted_at is not None:
                 self.accepted_times.append(accepted_at)
+            if received_at is not None:
+                self.received_times.append(received_at)
 
 
 class TwilioServer:
@@ -207,12 +213,19 @@ class TwilioServer:
         with self._stats.lock:
             return list(self._stats.accepted_times)
 
+    @property
+    def received_times(self) -> list[float]:
+        """`time.monotonic()` at which each create that stored a message arrived, in order."""
+        with self._stats.lock:
+            return sorted(self._stats.received_times)
+
     def reset_stats(self) -> None:
         """Forget counts, the in-flight high-water mark and acceptance times."""
         with self._stats.lock:
             self._stats.counts.clear()
             self._stats.max_in_flight = self._stats.in_flight
             self._stats.accepted_times.clear()
+            self._stats.received_times.clear()
 
     # Status callbacks -------------------------------------------------------------------
 
@@ -277,6 +290,7 @@ class TwilioServer:
         return Reply(200, self._store.get(sid).resource)
 
     def _create(self, params: dict[str, str]) -> Reply:
+        received_at = time.monotonic()
         with self._stats.tracking():
             if self.latency:
                 self._stopping.wait(self.latency)
@@ -289,13 +303,13 @@ class TwilioServer:
             except TwilioError:
                 self._stats.count("invalid")
                 raise
-            return self._store_created(params, fault)
+            return self._store_created(params, fault, received_at)
 
-    def _store_created(self, params: dict[str, str], fault: Fault) -> Reply:
+    def _store_created(self, params: dict[str, str], fault: Fault, received_at: float) -> Reply:
         if fault.is_stored_late:
             self._stopping.wait(fault.hang)
         stored = self._store.create(params)
-        self._stats.count("hung" if fault.hang else "created", time.monotonic())
+        self._stats.count("hung" if fault.hang else "created", time.monotonic(), received_at)
         if self.auto_callbacks and params.get("StatusCallback") and not self._stopping.is_set():
             self._callbacks.submit(self._report_delivery, stored.sid, stored.to)
         if fault.hang and not fault.is_stored_late:

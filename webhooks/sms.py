@@ -8,19 +8,15 @@ flagged for a nurse.
 
 from __future__ import annotations
 
-import logging
-
 from flask import Response, current_app, request
 from flask.typing import ResponseReturnValue
 from twilio.twiml.messaging_response import MessagingResponse
 
-from recovery.inbound import InboundText, is_sid, store_inbound
-from recovery.replies import answer_after_failure, answer_inbound
+from recovery.inbound import InboundText, is_sid
+from recovery.replies import receive_text
 from recovery.runtime import Runtime, utc_now
 from webhooks import blueprint
 from webhooks.signatures import is_from_twilio
-
-_logger = logging.getLogger(__name__)
 
 
 def twiml(replies: list[str]) -> Response:
@@ -48,13 +44,4 @@ def inbound_sms() -> ResponseReturnValue:
         body=form.get("Body", ""),
         params=form.to_dict(),
     )
-    now = utc_now()
-    with runtime.transaction() as session:
-        message, _is_new = store_inbound(session, text, now=now)
-        message_id = message.id
-    try:
-        replies = answer_inbound(runtime, message_id, now=now)
-    except Exception:
-        _logger.exception("answering inbound text %s failed; it is kept for review", message_id)
-        replies = answer_after_failure(runtime, message_id, now=now)
-    return twiml(replies)
+    return twiml(receive_text(runtime, text, now=utc_now()))

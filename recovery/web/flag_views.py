@@ -21,7 +21,8 @@ TABS = (
     (FlagStatus.RESOLVED, "Resolved"),
 )
 REFRESH_SECONDS = 30
-ROWS_SHOWN = 200
+PAGE_SIZE = 50  # a page of flags; later pages are a link away
+MOST_PAGES = 1_000_000
 
 
 def _status() -> FlagStatus:
@@ -31,15 +32,33 @@ def _status() -> FlagStatus:
         abort(404)
 
 
-def _rows_context(status: FlagStatus) -> dict[str, object]:
+def _page() -> int:
+    page = request.args.get("page", 1, type=int)
+    if not 1 <= page <= MOST_PAGES:
+        abort(404)
+    return page
+
+
+def _page_url(endpoint: str, status: FlagStatus, page: int) -> str:
+    """The URL of one page of a tab (the first page has no page number)."""
+    if page == 1:
+        return url_for(endpoint, status=status.value)
+    return url_for(endpoint, status=status.value, page=page)
+
+
+def _rows_context(status: FlagStatus, page: int) -> dict[str, object]:
     now = utc_now()
-    rows = worklist(db(), status, limit=ROWS_SHOWN)
+    found = worklist(db(), status, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    rows, has_more = found[:PAGE_SIZE], len(found) > PAGE_SIZE
     return {
         "rows": rows,
         "status": status,
+        "page": page,
+        "first_number": (page - 1) * PAGE_SIZE + 1,
         "ages": {row.flag.id: flag_age_minutes(row.flag, now) for row in rows},
-        "back": url_for("worklist.index", status=status.value),
-        "is_cut_short": len(rows) == ROWS_SHOWN,
+        "back": _page_url("worklist.index", status, page),
+        "previous_url": _page_url("worklist.index", status, page - 1) if page > 1 else None,
+        "next_url": _page_url("worklist.index", status, page + 1) if has_more else None,
     }
 
 
@@ -51,17 +70,22 @@ def home() -> ResponseReturnValue:
 
 @blueprint.get("/flags")
 def index() -> ResponseReturnValue:
-    """Flags of one status, most severe then oldest first."""
-    status = _status()
+    """Flags of one status, most severe then oldest first, a page at a time."""
+    status, page = _status(), _page()
     return render_template(
-        "flags.html", tabs=TABS, refresh_seconds=REFRESH_SECONDS, **_rows_context(status)
+        "flags.html",
+        tabs=TABS,
+        refresh_seconds=REFRESH_SECONDS,
+        refresh_url=_page_url("worklist.rows", status, page),
+        page_size=PAGE_SIZE,
+        **_rows_context(status, page),
     )
 
 
 @blueprint.get("/flags/rows")
 def rows() -> ResponseReturnValue:
     """The worklist table's rows alone, for the page to refresh itself."""
-    return render_template("_flag_rows.html", **_rows_context(_status()))
+    return render_template("_flag_rows.html", **_rows_context(_status(), _page()))
 
 
 def _flag(flag_id: int) -> Flag:

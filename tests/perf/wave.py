@@ -33,9 +33,11 @@ NOTES = [
     "`flask tick --at <10:00 Los Angeles time, when the 24 h check-ins are due>` as separate "
     "processes on a fresh SQLite file; the instant is yesterday's, so the welcome texts the "
     "import queued (due now) are not part of the wave.",
-    f"Paced wave: the same as the morning wave with `SMS_RATE_PER_SECOND={PACE:g}`; achieved "
-    "rate = (texts - 1) / (last - first accepted create); 'busiest second' is the most creates "
-    "the server accepted in any sliding 1 s window.",
+    f"Paced wave: the same as the morning wave with `SMS_RATE_PER_SECOND={PACE:g}`, timed where "
+    "Twilio counts a request, when it arrives at the server: achieved rate = (texts - 1) / "
+    "(last - first arrival); 'busiest second' is the most creates arriving in any sliding 1 s "
+    "window. 'As accepted' counts the same after the server's 150 ms answer delay, which adds "
+    "the test server's own timer and thread jitter (information only).",
 ]
 
 
@@ -126,6 +128,13 @@ def paced_wave(plan: Plan) -> list[Figure]:
                 "texts",
                 [r.busiest_second for r in runs],
                 Goal("<=", PACE, f"never over {PACE:g}"),
+                is_safety=True,
+            ),
+            Figure(
+                PACED,
+                f"{label}: busiest second as accepted",
+                "texts",
+                [r.busiest_accepted_second for r in runs],
                 is_safety=True,
             ),
             Figure(

@@ -242,6 +242,15 @@ def test_fifty_concurrent_sends_through_one_gateway_are_each_stored_once(
     assert twilio_server.max_in_flight > 1
 
 
+def test_prepare_makes_no_request_and_the_next_send_goes_through(
+    gateway: TwilioGateway, twilio_server: TwilioServer
+) -> None:
+    gateway.prepare()
+    assert twilio_server.create_counts == {} and twilio_server.messages == []
+    gateway.send(PATIENT, "Hi")
+    assert [m.to for m in twilio_server.messages] == [PATIENT]
+
+
 def test_bad_credentials_raise_20003_without_retrying(
     twilio_server: TwilioServer, sleeps: Sleeps
 ) -> None:

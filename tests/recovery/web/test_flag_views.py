@@ -150,3 +150,59 @@ def test_the_banner_says_how_long_ago_the_scheduler_ran(nurse_client, runtime) -
 def test_no_banner_while_the_scheduler_runs(nurse_client, runtime) -> None:
     beat(runtime, utc_now() - timedelta(minutes=1))
     assert 'role="alert"' not in text(nurse_client.get("/flags"))
+
+
+@pytest.fixture
+def many_flags(runtime) -> list[int]:  # type: ignore[no-untyped-def]
+    """55 open flags (11 patients, 5 kinds each), in the order the worklist must show them."""
+    kinds = [FlagKind.RED_FLAG_SYMPTOMS, FlagKind.SEVERE_PAIN, FlagKind.NO_RESPONSE]
+    kinds += [FlagKind.NEEDS_REVIEW, FlagKind.PERSISTENT_PAIN]
+    flags = []  # (severity order, age order, id)
+    for number in range(11):
+        _, enrollment = enroll_patient(runtime, name=f"Pat {number}", phone=f"+1562555{number:04d}")
+        for index, kind in enumerate(kinds):
+            minutes = 1000 - number * 10 - index
+            flag = add_flag(runtime, enrollment, kind, age=timedelta(minutes=minutes))
+            flags.append((-_flag(runtime, flag).severity_rank, -minutes, flag))
+    return [flag for _rank, _age, flag in sorted(flags)]
+
+
+def _ids(page: str) -> list[int]:
+    return [int(found) for found in re.findall(r'<tr id="flag-(\d+)"', page)]
+
+
+def test_a_long_worklist_is_shown_fifty_at_a_time_most_urgent_then_oldest_first(
+    nurse_client, many_flags
+) -> None:
+    first = text(nurse_client.get("/flags"))
+    assert _ids(first) == many_flags[:50]
+    assert '<a href="/flags?status=open&amp;page=2" rel="next">Next 50 flags</a>' in first
+    assert "Previous 50 flags" not in first and "Flags 1 to 50, most urgent first" in first
+    second = text(nurse_client.get("/flags?status=open&page=2"))
+    assert _ids(second) == many_flags[50:]
+    assert '<a href="/flags?status=open" rel="prev">Previous 50 flags</a>' in second
+    assert "Next 50 flags" not in second and "Flags 51 to 55" in second
+
+
+def test_a_later_page_refreshes_and_returns_to_itself(nurse_client, many_flags) -> None:
+    page = text(nurse_client.get("/flags?status=open&page=2"))
+    assert 'data-refresh-url="/flags/rows?status=open&amp;page=2"' in page
+    assert 'name="back" value="/flags?status=open&amp;page=2"' in page
+    fragment = text(nurse_client.get("/flags/rows?status=open&page=2"))
+    assert _ids(fragment) == many_flags[50:]
+
+
+def test_a_page_past_the_end_says_there_are_no_more(nurse_client, many_flags) -> None:
+    page = text(nurse_client.get("/flags?status=open&page=3"))
+    assert _ids(page) == [] and "No more open flags." in page
+    assert '<a href="/flags?status=open&amp;page=2" rel="prev">' in page
+
+
+def test_a_page_number_that_is_no_page_is_not_found(nurse_client, flags) -> None:
+    for page in ("0", "-1", "10000000000000000000"):
+        assert nurse_client.get(f"/flags?page={page}").status_code == 404
+    assert _ids(text(nurse_client.get("/flags?page=two"))) == [
+        flags["urgent"],
+        flags["high"],
+        flags["normal"],
+    ]
