@@ -15,9 +15,9 @@ from sqlalchemy.exc import OperationalError
 
 from jobs.clock import schedule_jobs
 from jobs.due_work import run_due_work
+from recovery.logs import FailureDetailFilter, QueryStringFilter, add_filter
 from recovery.runtime import Runtime, utc_now
 from recovery.validation import parse_instant
-from recovery.web.logs import FailureDetailFilter, QueryStringFilter, add_filter
 
 
 def _runtime() -> Runtime:

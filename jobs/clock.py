@@ -14,10 +14,10 @@ from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy import func, select
 
 from jobs.due_work import run_due_work
+from recovery.logs import describe_failure
 from recovery.models import CheckIn, Message
 from recovery.runtime import Runtime, utc_now
 from recovery.states import CheckInStatus, MessageStatus
-from recovery.web.logs import describe_failure
 
 PASS_JOB = "due-work"
 WAKE_JOB = "wake-up"

@@ -53,21 +53,34 @@ def find_patient(session: Session, number: str) -> Patient | None:
 
 
 def lock_with_patient(session: Session, message_id: int) -> tuple[Message, Patient | None]:
-    """A stored text, its row locked, and its sender's patient with every enrollment,
-    check-in and protocol version an answer reads: one query."""
+    """A stored text and its sender's patient, both rows locked, with every enrollment,
+    check-in and protocol version an answer reads.
+
+    The text's lock makes a retry of its SID wait for its answer; the patient's lock makes
+    two texts from one patient answered at the same moment take turns, the second reading
+    what the first recorded. Every answer takes them in this order.
+    """
+    message = session.scalars(
+        select(Message).where(Message.id == message_id).with_for_update()
+    ).one()
+    lock = select(Patient.id).where(Patient.phone == message.from_number).with_for_update()
+    patient_id = session.scalar(lock)
+    if patient_id is None:
+        return message, None
+    # A statement of its own after the lock: on PostgreSQL it then sees what the text
+    # answered before it committed (a locking statement reads other rows as they were
+    # when it began).
     enrollments = joinedload(Patient.enrollments)
     query = (
-        select(Message, Patient)
-        .outerjoin(Patient, Patient.phone == Message.from_number)
-        .where(Message.id == message_id)
+        select(Patient)
+        .where(Patient.id == patient_id)
         .options(
             enrollments.joinedload(Enrollment.check_ins),
             enrollments.joinedload(Enrollment.protocol),
         )
-        .with_for_update(of=Message)
+        .execution_options(populate_existing=True)
     )
-    message, patient = session.execute(query).unique().one()
-    return message, patient
+    return message, session.scalars(query).unique().one()
 
 
 def store_inbound(session: Session, text: InboundText, *, now: datetime) -> tuple[int, bool]:

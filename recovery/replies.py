@@ -23,6 +23,7 @@ from recovery.inbound import (
     reply_bodies,
     store_inbound,
 )
+from recovery.logs import describe_failure
 from recovery.models import Message
 from recovery.protocols import default_definitions, parse_definition
 from recovery.runtime import Runtime
@@ -41,8 +42,12 @@ def receive_text(runtime: Runtime, text: InboundText, *, now: datetime) -> list[
         try:
             with session.begin():
                 return answer_inbound(session, runtime, message_id, now=now)
-        except Exception:
-            _logger.exception("answering inbound text %s failed; it is kept for review", message_id)
+        except Exception as failure:
+            _logger.error(
+                "answering inbound text %s failed; it is kept for review: %s",
+                message_id,
+                describe_failure(failure),
+            )
     return answer_after_failure(runtime, message_id, now=now)
 
 
@@ -82,8 +87,12 @@ def answer_after_failure(runtime: Runtime, message_id: int, *, now: datetime) ->
                 replies = [_received_text(turn)]
             _keep_replies(session, message, replies, now)
             return replies
-    except Exception:
-        _logger.exception("could not even flag inbound text %s; it stays stored", message_id)
+    except Exception as failure:
+        _logger.error(
+            "could not even flag inbound text %s; it stays stored: %s",
+            message_id,
+            describe_failure(failure),
+        )
         return []
 
 
@@ -91,8 +100,8 @@ def _received_text(turn: Turn) -> str:
     try:
         turn.say("received")
         return turn.replies[-1]
-    except Exception:
-        _logger.exception("the protocol's wording could not be used")
+    except Exception as failure:
+        _logger.error("the protocol's wording could not be used: %s", describe_failure(failure))
         return FALLBACK_RECEIVED
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
+from recovery import logs
 from recovery.web import (
     access,
     admin_views,
@@ -13,7 +14,6 @@ from recovery.web import (
     enroll_views,
     flag_views,
     layout,
-    logs,
     patient_views,
     protocol_views,
     security,

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from recovery import create_app
-from recovery.web.logs import FailureDetailFilter, QueryStringFilter, describe_failure
+from recovery.logs import FailureDetailFilter, QueryStringFilter, describe_failure
 
 PATIENT_DATA = ("Maria Lopez", "+15625550123", "my leg is numb")
 
