@@ -165,3 +165,14 @@ def test_the_worklist_works_without_javascript(
         expect(page.get_by_role("row").filter(has_text="Maria Lopez")).to_have_count(0)
     finally:
         context.close()
+
+
+def test_the_status_tabs_are_tabs_and_links(page: Page, nurse: int, two_flags, sign_in) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, NURSE_EMAIL)
+    expect(page.get_by_role("tab", name="Open")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_role("tab")).to_have_count(3)
+    page.get_by_role("tab", name="Resolved").click()
+    expect(page.get_by_role("tab", name="Resolved")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_role("row").filter(has_text="John Smith")).to_have_count(0)
+    page.get_by_role("link", name="Open").click()
+    expect(page.get_by_role("row").filter(has_text="John Smith")).to_have_count(1)
