@@ -1,9 +1,10 @@
 """Who is signed in, for how long, and what they may open.
 
-The session cookie holds the user's id and when they were last active. Each request
-reloads the user (so a deactivated account is out at once) and ends a session idle for
-more than 30 minutes. Polling by the worklist page is not activity: an unattended screen
-still times out.
+The session cookie holds the user's id, their session generation and when they were last
+active. Each request reloads the user (so a deactivated account is out at once), refuses a
+cookie from before the user's last sign-out (sign-out counts the generation up, so a copied
+cookie dies with the session), and ends a session idle for more than 30 minutes. Polling
+by the worklist page is not activity: an unattended screen still times out.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from recovery.web.security import SESSION_LIFETIME
 
 USER_KEY = "user_id"
 SEEN_KEY = "seen_at"
+GENERATION_KEY = "session_generation"  # must match the user's: sign-out ends every copy
 # Requests the browser makes on its own (auto-refresh) do not extend the session.
 PASSIVE_ENDPOINTS = {"worklist.rows"}
 EXPIRED_MESSAGE = "You were signed out after 30 minutes without activity. Please sign in again."
@@ -62,7 +64,7 @@ def load_user(now: datetime) -> None:
         flash(EXPIRED_MESSAGE, "info")
         return
     user = db().get(StaffUser, user_id)
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or session.get(GENERATION_KEY) != user.session_generation:
         session.clear()
         return
     g.user = user
@@ -75,6 +77,7 @@ def start_session(user: StaffUser, now: datetime) -> None:
     session.clear()
     session.permanent = True
     session[USER_KEY] = user.id
+    session[GENERATION_KEY] = user.session_generation
     session[SEEN_KEY] = now.timestamp()
 
 

@@ -86,6 +86,7 @@ def _record_failure(database: Session, email: str, now: datetime) -> None:
 def sign_out() -> ResponseReturnValue:
     """End the session."""
     if access.is_signed_in():
+        g.user.session_generation += 1  # a copied cookie stops working too
         record_event(
             db(),
             actor=access.actor(),

@@ -137,3 +137,14 @@ def test_signing_out_clears_the_whole_session(nurse_client) -> None:
 def test_signing_out_needs_the_forms_csrf_token(nurse_client) -> None:
     assert nurse_client.post("/logout").status_code == 400
     assert nurse_client.get("/flags").status_code == 200
+
+
+def test_a_copy_of_the_session_cookie_stops_working_at_sign_out(app, nurse_client) -> None:
+    cookie = nurse_client.get_cookie("session")
+    assert cookie is not None
+    post(nurse_client, "/logout")
+    thief = app.test_client()
+    thief.set_cookie("session", cookie.value)
+    response = thief.get("/flags")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
