@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from recovery.enrollment import enroll
 from recovery.runtime import Runtime, utc_now
-from recovery.validation import EnrollmentRequest, InvalidRequest
+from recovery.validation import SHORT_NAME_OF, EnrollmentRequest, InvalidRequest
 
 REQUIRED_COLUMNS = ("name", "phone", "performed_at", "consent")
 OPTIONAL_COLUMNS = (
@@ -26,19 +26,6 @@ OPTIONAL_COLUMNS = (
     "levels",
 )
 COMMIT_EVERY = 200
-# How enrollment fields are called in the CSV header, for error messages.
-COLUMN_OF = {
-    "patient.name": "name",
-    "patient.phone": "phone",
-    "patient.language": "language",
-    "patient.timezone": "timezone",
-    "patient.mrn": "mrn",
-    "patient.sms_consent": "consent",
-    "procedure.kind": "procedure",
-    "procedure.performed_at": "performed_at",
-    "procedure.baseline_pain": "baseline_pain",
-    "procedure.levels": "levels",
-}
 
 
 class UnreadableImport(ValueError):
@@ -146,7 +133,9 @@ def _import_row(
         )
     except InvalidRequest as invalid:
         savepoint.rollback()
-        reasons = "; ".join(f"{COLUMN_OF.get(k, k)}: {why}" for k, why in invalid.fields.items())
+        reasons = "; ".join(
+            f"{SHORT_NAME_OF.get(k, k)}: {why}" for k, why in invalid.fields.items()
+        )
         report.failures.append((line_number, reasons or invalid.message))
         return
     savepoint.commit()

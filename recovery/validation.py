@@ -23,6 +23,21 @@ YES = {"yes", "y", "true", "1", "si", "sí", "on"}
 NO = {"no", "n", "false", "0", "off", ""}
 
 
+# Each request field's short name: the CSV column and the web form field that carry it.
+SHORT_NAME_OF = {
+    "patient.name": "name",
+    "patient.phone": "phone",
+    "patient.language": "language",
+    "patient.timezone": "timezone",
+    "patient.mrn": "mrn",
+    "patient.sms_consent": "consent",
+    "procedure.kind": "procedure",
+    "procedure.performed_at": "performed_at",
+    "procedure.baseline_pain": "baseline_pain",
+    "procedure.levels": "levels",
+}
+
+
 class InvalidRequest(ValueError):
     """Bad input; ``fields`` maps each bad field to what is wrong with it."""
 

@@ -15,7 +15,12 @@ from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from recovery.validation import PROCEDURE_KINDS, EnrollmentRequest, InvalidRequest
+from recovery.validation import (
+    PROCEDURE_KINDS,
+    SHORT_NAME_OF,
+    EnrollmentRequest,
+    InvalidRequest,
+)
 
 LABELS = {
     "name": "Name",
@@ -28,18 +33,6 @@ LABELS = {
     "baseline_pain": "Baseline pain",
     "mrn": "MRN",
     "consent": "Patient agreed to receive texts",
-}
-FIELD_OF = {
-    "patient.name": "name",
-    "patient.phone": "phone",
-    "patient.language": "language",
-    "patient.timezone": "timezone",
-    "patient.mrn": "mrn",
-    "patient.sms_consent": "consent",
-    "procedure.kind": "procedure",
-    "procedure.performed_at": "performed_at",
-    "procedure.levels": "levels",
-    "procedure.baseline_pain": "baseline_pain",
 }
 LANGUAGES = (("en", "English"), ("es", "Spanish"))
 COMMON_TIMEZONES = (
@@ -119,7 +112,7 @@ class EnrollmentForm:
         """The service's errors by form field, in sentences naming the field."""
         errors = {}
         for key, why in invalid.fields.items():
-            field = FIELD_OF.get(key, "form")
+            field = SHORT_NAME_OF.get(key, "form")
             errors[field] = sentence(LABELS.get(field, "This enrollment"), why)
         if "performed_at" in errors:
             errors["performed_at"] = self._time_error()
