@@ -20,7 +20,10 @@ Join = Literal["list", "range", "change", "none"]
 
 PAIN_WORDS = word_set("pain dolor hurts hurt hurting ache aches aching sore soreness duele")
 _PAIN_MARKERS = PAIN_WORDS | {"back", "espalda", "painscore"}
-_ACTIVITY_MARKERS = word_set("activity actividad option opcion choice # mobility movilidad")
+_ACTIVITY_MARKERS = word_set(
+    "activity actividad act activ actv activities actividades option opcion choice #"
+    " mobility movilidad"
+)
 _LOOK_BACK_FILLERS = word_set(
     """
     is was at a an about around like level lvl score rating maybe probably of today now

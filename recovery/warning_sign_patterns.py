@@ -144,6 +144,8 @@ SIGN_PATTERNS: list[SignPattern] = [
         r"no siento (?:nada en )?(?:las|mis|la|el|los|mi) (?:piernas?|pies?)(?! (?:debiles"
         r"|debil|flojas|dormidas|raras|mal|pesadas|entumid|entumecid|adormecid|con|igual))",
         r"no tengo (?:sensibilidad|sensacion) en (?:las|mis) (?:piernas|pies)",
+        r"no (?:puedo|pude|podia) (?:sentir|sentirme) (?:nada en )?(?:las|mis|la|mi) (?:piernas?"
+        r"|pies?)",
         r"no me siento (?:las|mis) (?:piernas|pies)",
         r"no me (?:puedo|pude|podia) (?:parar|poner de pie|sostener)",
         r"las piernas no me responden|(?:casi no puedo|me cuesta|dificultad para|batallo para)"

@@ -2,8 +2,8 @@
 
 The cases live as data beside this file: corpus_pain.py and corpus_activity.py (answers),
 corpus_signs.py (warning signs), corpus_keywords.py (keywords and requests to stop), and
-corpus_blind.py (replies written without looking at the others, to check that reading
-generalizes).
+corpus_blind.py and corpus_spec.py (replies written without looking at the others, to check
+that reading generalizes).
 """
 
 from __future__ import annotations
@@ -32,11 +32,19 @@ from tests.recovery.corpus_blind import (
 from tests.recovery.corpus_keywords import KEYWORD_TEXTS as _KEYWORDS
 from tests.recovery.corpus_pain import PAIN_REPLIES as _PAIN
 from tests.recovery.corpus_signs import SIGN_TEXTS as _SIGNS
+from tests.recovery.corpus_spec import (
+    SPEC_ACTIVITY_REPLIES,
+    SPEC_KEYWORD_TEXTS,
+    SPEC_PAIN_REPLIES,
+    SPEC_SIGN_TEXTS,
+)
 
-PAIN_REPLIES = _PAIN + BLIND_PAIN_REPLIES + SECOND_PAIN_REPLIES
-ACTIVITY_REPLIES = _ACTIVITY + BLIND_ACTIVITY_REPLIES + SECOND_ACTIVITY_REPLIES
-SIGN_TEXTS = _SIGNS + BLIND_SIGN_TEXTS + SECOND_SIGN_TEXTS
-KEYWORD_TEXTS = _KEYWORDS + BLIND_KEYWORD_TEXTS + SECOND_KEYWORD_TEXTS
+PAIN_REPLIES = _PAIN + BLIND_PAIN_REPLIES + SECOND_PAIN_REPLIES + SPEC_PAIN_REPLIES
+ACTIVITY_REPLIES = (
+    _ACTIVITY + BLIND_ACTIVITY_REPLIES + SECOND_ACTIVITY_REPLIES + SPEC_ACTIVITY_REPLIES
+)
+SIGN_TEXTS = _SIGNS + BLIND_SIGN_TEXTS + SECOND_SIGN_TEXTS + SPEC_SIGN_TEXTS
+KEYWORD_TEXTS = _KEYWORDS + BLIND_KEYWORD_TEXTS + SECOND_KEYWORD_TEXTS + SPEC_KEYWORD_TEXTS
 
 
 def _ids(cases: list[tuple[object, ...]]) -> list[str]:
