@@ -2,7 +2,8 @@
 
 The four levels the check-in offers: 1 in bed most of the day, 2 up but only inside the home,
 3 walking outside the home (cane or walker OK), 4 back to usual activities. "Walking a bit"
-with no place named reads as 2: up, but limited.
+with no place named reads as 3, the option about walking; "walking a bit around the house"
+reads as 2.
 """
 
 from __future__ import annotations
@@ -59,12 +60,9 @@ _PHRASES: dict[int, tuple[str, ...]] = {
         r"up (?:and|&|n) (?:about|around|moving|walking)|up (?:a little|a bit|some|for a bit)",
         r"(?:walking|walked|walk|moving|moved|getting|got|shuffling|puttering|pottering)"
         r" (?:around|about)",
-        r"walk(?:ing|ed|s)? (?:a )?(?:little|bit|lil|lil bit|little bit|some|slowly|short"
-        r" distances|a little|a bit|with help|carefully)",
         rf"(?:havent|have not|didnt|did not|not|never) (?:left|leave|leaving) (?:the|my) {_HOME}",
         r"(?:havent|have not|didnt|did not) (?:been|gone|go|went) (?:out|outside|outdoors)",
         r"(?:sitting|sat) (?:up|in (?:a|my|the) (?:chair|recliner))",
-        r"camin(?:ando|o|e|a|amos) (?:un poco|un poquito|poquito|poco|despacio|lento|algo)",
         r"no (?:he )?sal(?:i|ido)|levantad[oa]s?|me (?:levante|levanto|he levantado)",
         r"walk(?:ed|ing|s)? (?:to|down|around) (?:the |my )?(?:bathroom|kitchen|living room|hall"
         r"|hallway|bedroom|restroom)",
@@ -105,6 +103,12 @@ _PHRASES: dict[int, tuple[str, ...]] = {
         r"|calle|farmacia|doctor|medico|banco)",
         r"camin(?:e|ando|o|amos|ar) (?:por|en|a|al) (?:la calle|el parque|el barrio|la cuadra"
         r"|el patio|la tienda|el jardin|la esquina)",
+        # Walking named with no place, however little: option 3 is the one about walking
+        # (with a place that keeps it indoors, the place decides).
+        r"(?:walk(?:ing|ed|s)? (?:a )?(?:little|bit|lil|lil bit|little bit|some|slowly|short"
+        r" distances|a little|a bit|with help|carefully)|camin(?:ando|o|e|a|amos) (?:un poco"
+        r"|un poquito|poquito|poco|despacio|lento|algo))"
+        r"(?! (?:around|inside|in|at|to|through|about|por|en|dentro|al|a)\b)",
         # The walker or cane named in option 3, with no place that keeps it indoors.
         r"(?:walk(?:ing|ed|s)?|getting around|camin(?:e|ando|o|amos|ar)) (?:with|con) (?:a |my"
         r" |the |her |his |el |la |mi |un |una )?(?:walker|cane|baston|andadera|caminadora)"

@@ -52,7 +52,7 @@ INSIDE = [
     ("didn't go out", None, 2),
     ("up and about the house", None, 2),
     ("im up walking around inside", None, 2),
-    ("I walked a little", None, 2),
+    ("I walked a little", None, 3),
     ("sat in my recliner most of the day", None, 2),
     ("i got up and made breakfast", None, 2),
     ("caminando en la casa", None, 2),

@@ -394,7 +394,7 @@ PAIN_REPLIES = [
     ("2 como siempre", 2, 4),
     ("8 bedridden", 8, 1),
     ("7 in bed all day", 7, 1),
-    ("6 and walking a bit", 6, 2),
+    ("6 and walking a bit", 6, 3),
     ("i'm a 7 and walking outside", 7, 3),
     ("no pain, walking outside", 0, 3),
     ("4. Took 2 tylenol at 3pm. Walked to the mailbox!", 4, 3),
@@ -641,8 +641,8 @@ ACTIVITY_REPLIES = [
     ("stayed inside", None, 2),
     ("indoors", None, 2),
     ("walking a bit at home", None, 2),
-    ("walking a bit", None, 2),
-    ("walking a little", None, 2),
+    ("walking a bit", None, 3),
+    ("walking a little", None, 3),
     ("walked a little around the house", None, 2),
     ("up and about in the house", None, 2),
     ("up and around", None, 2),
@@ -655,7 +655,7 @@ ACTIVITY_REPLIES = [
     ("dentro de la casa", None, 2),
     ("en casa", None, 2),
     ("solo en casa", None, 2),
-    ("caminando un poco", None, 2),
+    ("caminando un poco", None, 3),
     ("caminé un poco por la casa", None, 2),
     ("por la casa", None, 2),
     ("adentro", None, 2),
@@ -812,7 +812,7 @@ ACTIVITY_REPLIES = [
     ("walked a little outside", None, 3),
     ("walked outside a little bit", None, 3),
     ("walking a little around the block", None, 3),
-    ("walking some", None, 2),
+    ("walking some", None, 3),
     ("went to bed early", None, None),
     ("I went to the bathroom", None, None),
     ("went to sleep", None, None),
@@ -875,8 +875,8 @@ def test_reply_of_five_is_not_an_activity_level() -> None:
     assert read_reply("5", "activity") == Reading()
 
 
-def test_reply_walking_a_bit_reads_as_up_but_limited() -> None:
-    assert read_reply("walking a bit", "activity").activity == 2
+def test_reply_walking_a_bit_with_no_place_reads_as_walking() -> None:
+    assert read_reply("walking a bit", "activity").activity == 3
 
 
 def test_reply_that_is_a_long_message_is_still_read() -> None:
