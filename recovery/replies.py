@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy.orm import Session
 
@@ -23,9 +24,10 @@ from recovery.inbound import (
     reply_bodies,
     store_inbound,
 )
+from recovery.language import reads_as_spanish
 from recovery.logs import describe_failure
 from recovery.models import Message
-from recovery.protocols import default_definitions, parse_definition
+from recovery.protocols import ProtocolSpec, default_definitions, parse_definition
 from recovery.runtime import Runtime
 from recovery.states import Direction, FlagKind, MessageKind, MessageStatus
 from recovery.turns import Turn, current_enrollment
@@ -59,7 +61,7 @@ def answer_inbound(
     if message.processed_at is not None:
         return reply_bodies(session, message_id)
     if patient is None:
-        replies = [_unknown_number_text(runtime)]
+        replies = [_unknown_number_text(runtime, message.body or "")]
     else:
         enrollment = current_enrollment(patient)
         message.patient_id = patient.id
@@ -127,8 +129,17 @@ def _keep_replies(session: Session, message: Message, replies: list[str], now: d
     message.processed_at = now
 
 
-def _unknown_number_text(runtime: Runtime) -> str:
-    """The reply to a number we don't know: who we are and the clinic's phone."""
-    spec = parse_definition(default_definitions()[0])
+def _unknown_number_text(runtime: Runtime, body: str) -> str:
+    """The reply to a number we don't know: who we are and the clinic's phone, in Spanish
+    when the text reads as Spanish."""
+    language = "es" if reads_as_spanish(body) else "en"
     clinic = runtime.clinic
-    return spec.text("unknown_number", "en", clinic_name=clinic.name, clinic_phone=clinic.phone)
+    return _default_protocol().text(
+        "unknown_number", language, clinic_name=clinic.name, clinic_phone=clinic.phone
+    )
+
+
+@cache
+def _default_protocol() -> ProtocolSpec:
+    """The shipped default protocol, read once."""
+    return parse_definition(default_definitions()[0])

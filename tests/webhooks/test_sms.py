@@ -141,6 +141,23 @@ def test_unknown_number_is_kept_and_told_the_clinic_phone(client, settings, runt
     assert inbound_count(runtime) == 1
 
 
+@pytest.mark.parametrize(
+    ("body", "opening"),
+    [
+        ("hello? who is this", "This number"),
+        ("Hola, ¿quién es?", "Este número"),
+        ("tengo dolor de espalda", "Este número"),
+        ("8", "This number"),
+    ],
+)
+def test_unknown_number_is_answered_in_the_language_it_wrote(
+    client, settings, body, opening
+) -> None:
+    [answer] = say(client, settings, body, sender="+14155559999")
+    assert answer.startswith(opening)
+    assert settings.clinic_phone in answer
+
+
 @pytest.mark.parametrize("keyword", ["STOP", "stop", " Stop. ", "UNSUBSCRIBE", "cancelar", "ALTO"])
 def test_stop_keyword_opts_out_and_answers_an_empty_response(
     client, settings, runtime, sent, keyword
