@@ -8,7 +8,14 @@ from typing import TypeVar
 
 from tests.perf.plan import Plan
 from tests.perf.report import Figure, Goal
-from tests.perf.sending import LATENCY, database_names, imported_wave, one_at_a_time, wave
+from tests.perf.sending import (
+    LATENCY,
+    WaveRun,
+    database_names,
+    imported_wave,
+    one_at_a_time,
+    wave,
+)
 
 _T = TypeVar("_T")
 MORNING = "morning wave"
@@ -62,22 +69,7 @@ def morning_wave(plan: Plan) -> list[Figure]:
                 baseline_name=f"one at a time ({plan.baseline_texts} texts)",
                 baseline_runs=base,
             ),
-            Figure(
-                MORNING,
-                f"{label}: not sent exactly once",
-                "",
-                [r.not_once for r in runs],
-                EXACTLY_ONCE,
-                is_safety=True,
-            ),
-            Figure(
-                MORNING,
-                f"{label}: most creates in flight",
-                "",
-                [r.max_in_flight for r in runs],
-                IN_FLIGHT,
-                is_safety=True,
-            ),
+            *_safety_figures(label, runs),
             Figure(MORNING, f"{label}: whole tick", "s", [r.tick_seconds for r in runs]),
         ]
     return figures
@@ -90,22 +82,7 @@ def imported(plan: Plan) -> list[Figure]:
     label = f"SQLite, {plan.import_texts:,} imported"
     return [
         Figure(MORNING, f"{label}: send rate", "texts/s", [r.rate for r in runs], RATE),
-        Figure(
-            MORNING,
-            f"{label}: not sent exactly once",
-            "",
-            [r.not_once for r in runs],
-            EXACTLY_ONCE,
-            is_safety=True,
-        ),
-        Figure(
-            MORNING,
-            f"{label}: most creates in flight",
-            "",
-            [r.max_in_flight for r in runs],
-            IN_FLIGHT,
-            is_safety=True,
-        ),
+        *_safety_figures(label, runs),
         Figure(MORNING, f"{label}: import-enrollments", "s", [s for _run, s in results]),
         Figure(MORNING, f"{label}: whole tick", "s", [r.tick_seconds for r in runs]),
     ]
@@ -147,3 +124,25 @@ def paced_wave(plan: Plan) -> list[Figure]:
             ),
         ]
     return figures
+
+
+def _safety_figures(label: str, runs: list[WaveRun]) -> list[Figure]:
+    """What must hold in every run of a wave: each text once, never too many in flight."""
+    return [
+        Figure(
+            MORNING,
+            f"{label}: not sent exactly once",
+            "",
+            [r.not_once for r in runs],
+            EXACTLY_ONCE,
+            is_safety=True,
+        ),
+        Figure(
+            MORNING,
+            f"{label}: most creates in flight",
+            "",
+            [r.max_in_flight for r in runs],
+            IN_FLIGHT,
+            is_safety=True,
+        ),
+    ]
