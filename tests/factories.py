@@ -27,6 +27,7 @@ def enroll_patient(
     language: str = "en",
     timezone: str = "America/Los_Angeles",
     baseline_pain: int | None = None,
+    mrn: str | None = None,
     now: datetime | None = None,
 ) -> int:
     """Enroll one patient and return the enrollment id."""
@@ -38,6 +39,7 @@ def enroll_patient(
         language=language,
         timezone=timezone,
         baseline_pain=baseline_pain,
+        mrn=mrn,
     )
     with runtime.transaction() as session:
         result = enroll(

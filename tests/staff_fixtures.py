@@ -6,12 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from recovery.enrollment import enroll
 from recovery.models import CheckIn, Enrollment, Flag, Heartbeat
 from recovery.runtime import Runtime, utc_now
 from recovery.staff import create_user
 from recovery.states import SEVERITY_RANK, CheckInStatus, FlagKind, FlagStatus, Severity
-from recovery.validation import EnrollmentRequest
+from tests import factories
 
 PASSWORD = "correct-horse-battery"
 NURSE_EMAIL = "nurse@example.org"
@@ -41,21 +40,20 @@ def enroll_patient(
     timezone: str = "America/Los_Angeles",
 ) -> tuple[int, int]:
     """An enrolled patient (procedure 20 hours ago unless told); (patient id, enrollment id)."""
-    performed_at = performed_at or utc_now() - timedelta(hours=20)
-    request = EnrollmentRequest(
+    enrollment_id = factories.enroll_patient(
+        runtime,
+        phone,
+        performed_at=performed_at or utc_now() - timedelta(hours=20),
         name=name,
-        phone=phone,
-        performed_at=performed_at.isoformat(),
-        sms_consent=True,
         timezone=timezone,
-        mrn=mrn,
         baseline_pain=baseline_pain,
+        mrn=mrn,
+        now=utc_now(),
     )
-    with runtime.transaction() as session:
-        enrolled = enroll(
-            session, request, clinic=runtime.clinic, actor="tests", source="tests", now=utc_now()
-        )
-        return enrolled.enrollment.patient_id, enrolled.enrollment.id
+    with runtime.sessions() as session:
+        enrollment = session.get(Enrollment, enrollment_id)
+        assert enrollment is not None
+        return enrollment.patient_id, enrollment_id
 
 
 def answer(runtime: Runtime, enrollment_id: int, label: str, pain: int, activity: int) -> None:
