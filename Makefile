@@ -28,6 +28,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check recovery config jobs webhooks tests
 	$(BIN)/ruff format --check recovery config jobs webhooks tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.perf.run $(if $(QUICK),--quick,)

@@ -13,10 +13,10 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy import func, select
 
-from jobs.due_work import run_due_work
 from recovery.logs import describe_failure
 from recovery.models import CheckIn, Message
 from recovery.runtime import Runtime, utc_now
+from recovery.sending.due_work import run_due_work
 from recovery.states import CheckInStatus, MessageStatus
 
 PASS_JOB = "due-work"

@@ -31,12 +31,13 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     # The factory is the composition root: it alone wires the entry points together.
     import webhooks
-    from jobs import cli as job_commands
-    from recovery import api, cli, health, requests, web
+    from jobs import commands as job_commands
+    from recovery import cli, requests, web
+    from recovery.api import endpoints, health
 
     requests.init_app(app)
     app.register_blueprint(health.blueprint)
-    app.register_blueprint(api.blueprint)
+    app.register_blueprint(endpoints.blueprint)
     webhooks.init_app(app)
     web.init_app(app)
     cli.init_app(app)

@@ -11,17 +11,17 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from recovery.api.documents import iso
+from recovery.db import upgrade_database
 from recovery.demo import ADMIN, NURSE, PATIENTS, is_seeded, seed_demo
-from recovery.documents import iso
-from recovery.enrollment import enroll
-from recovery.imports import UnreadableImport, import_rows, read_rows
 from recovery.models import Enrollment
-from recovery.protocols import ProtocolError, load_defaults
+from recovery.patients.enrollment import enroll
+from recovery.patients.imports import UnreadableImport, import_rows, read_rows
+from recovery.patients.validation import EnrollmentRequest, InvalidRequest
+from recovery.protocols.definitions import ProtocolError, load_defaults
 from recovery.runtime import Runtime, utc_now
-from recovery.schema import upgrade_database
-from recovery.staff import AccountError, create_user
-from recovery.tokens import create_token
-from recovery.validation import EnrollmentRequest, InvalidRequest
+from recovery.staff.accounts import AccountError, create_user
+from recovery.staff.tokens import create_token
 
 CLI_ACTOR = "cli"
 # How enrollment fields are called on the command line, for error messages.

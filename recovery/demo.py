@@ -13,16 +13,16 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from recovery.delivery import record_status
-from recovery.due_work import do_due_work
-from recovery.enrollment import enroll
-from recovery.inbound import InboundText
+from recovery.conversation.inbound import InboundText
+from recovery.conversation.replies import receive_text
 from recovery.models import CheckIn, Message
-from recovery.replies import receive_text
+from recovery.patients.enrollment import enroll
+from recovery.patients.validation import EnrollmentRequest
 from recovery.runtime import Runtime
-from recovery.staff import create_user, find_user
+from recovery.sending.delivery import record_status
+from recovery.sending.due_work import do_due_work
+from recovery.staff.accounts import create_user, find_user
 from recovery.states import MessageKind
-from recovery.validation import EnrollmentRequest
 
 NURSE = ("nurse@example.org", "nurse-demo-password")
 ADMIN = ("admin@example.org", "admin-demo-password")

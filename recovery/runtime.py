@@ -1,8 +1,9 @@
-"""What a running service holds: its settings, database engine and sessions."""
+"""What a running service holds: its settings, database engine and sessions, the clinic as
+texts name it and who is on call. It sits below every capability, so each may take it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -12,12 +13,23 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
 from recovery.db import make_engine, make_session_factory
-from recovery.enrollment import Clinic
-from recovery.flags import OnCall
-from recovery.gateways import SmsGateway, make_gateway
-from recovery.outbox import Outbox
-from recovery.pacing import Pacer
-from recovery.signing import public_url
+
+
+@dataclass(frozen=True)
+class Clinic:
+    """What texts say about the clinic, and the timezone used when none is given."""
+
+    name: str
+    phone: str
+    default_timezone: str
+
+
+@dataclass(frozen=True)
+class OnCall:
+    """Who is paged for urgent flags, and how a flag's page is linked."""
+
+    phone: str
+    flag_url: Callable[[int], str]
 
 
 @dataclass
@@ -43,38 +55,6 @@ class Runtime:
             phone=self.settings.clinic_phone,
             default_timezone=self.settings.default_timezone,
         )
-
-    @property
-    def gateway(self) -> SmsGateway:
-        """The SMS gateway for SMS_BACKEND, built on first use."""
-        if "gateway" not in self.extras:
-            settings = self.settings
-            self.extras["gateway"] = make_gateway(
-                settings.sms_backend,
-                account_sid=settings.twilio_account_sid,
-                auth_token=settings.twilio_auth_token,
-                api_url=settings.twilio_api_url,
-                from_number=settings.twilio_from_number or None,
-                messaging_service_sid=settings.twilio_messaging_service_sid or None,
-            )
-        gateway: SmsGateway = self.extras["gateway"]  # type: ignore[assignment]
-        return gateway
-
-    @property
-    def outbox(self) -> Outbox:
-        """The sender of queued texts (one per process, shared by its threads)."""
-        if "outbox" not in self.extras:
-            callback, rate = None, self.settings.sms_rate_per_second
-            if self.settings.sms_backend == "twilio":
-                callback = public_url(self.settings, "/webhooks/twilio/status")
-            self.extras["outbox"] = Outbox(
-                sessions=self.sessions,
-                gateway=self.gateway,
-                status_callback=callback,
-                pacer=Pacer(rate if self.settings.sms_backend == "twilio" else 0),
-            )
-        outbox: Outbox = self.extras["outbox"]  # type: ignore[assignment]
-        return outbox
 
     @property
     def on_call(self) -> OnCall | None:

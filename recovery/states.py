@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+# The reason written on check-ins cancelled because the patient opted out.
+OPTED_OUT_REASON = "patient opted out"
+
 
 class EnrollmentStatus(StrEnum):
     """An enrollment: ``active`` -> ``completed`` (every check-in ended) or ``withdrawn``

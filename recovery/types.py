@@ -1,4 +1,4 @@
-"""Column types shared by the models."""
+"""Column types shared by the models, and what text every database can keep."""
 
 from __future__ import annotations
 
@@ -42,3 +42,14 @@ def value_enum(enum_class: type[StrEnum]) -> Enum:
         length=32,
         validate_strings=True,
     )
+
+
+def storable_text(text: str) -> str:
+    """The text, if every database can keep it; ValueError for NUL or unpaired surrogates."""
+    if "\x00" in text:
+        raise ValueError("must not contain NUL characters")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text") from None
+    return text

@@ -20,12 +20,12 @@ from werkzeug.serving import make_server
 
 from config.settings import Settings
 from recovery import create_app, runtime_of
-from recovery.db import make_engine, normalize_url
+from recovery.db import make_engine, normalize_url, upgrade_database
 from recovery.models import Base
-from recovery.protocols import load_defaults
+from recovery.protocols.definitions import load_defaults
 from recovery.runtime import Runtime, utc_now
-from recovery.schema import upgrade_database
-from recovery.tokens import create_token
+from recovery.sending.wiring import gateway_of
+from recovery.staff.tokens import create_token
 from tests.twilio_server import TwilioServer
 
 SERVICE_NUMBER = "+15005550006"
@@ -223,5 +223,5 @@ def live_app(twilio_settings: Settings, live_port: int) -> Iterator[Flask]:
     yield application
     server.shutdown()
     thread.join()
-    runtime.gateway.close()  # type: ignore[attr-defined]
+    gateway_of(runtime).close()  # type: ignore[attr-defined]
     runtime.engine.dispose()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from recovery.enrollment import enroll
+from recovery.patients.enrollment import enroll
+from recovery.patients.validation import EnrollmentRequest
 from recovery.runtime import Runtime
-from recovery.validation import EnrollmentRequest
 
 # Tomorrow at 18:00 UTC (10:00 or 11:00 in Los Angeles: inside the delivery window).
 # Webhooks read the wall clock, so the schedule under test lies just ahead of it.

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from recovery.models import CheckIn, Enrollment, Flag, Heartbeat
 from recovery.runtime import Runtime, utc_now
-from recovery.staff import create_user
+from recovery.staff.accounts import create_user
 from recovery.states import SEVERITY_RANK, CheckInStatus, FlagKind, FlagStatus, Severity
 from tests import factories
 

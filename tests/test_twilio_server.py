@@ -20,7 +20,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
-from recovery.gateways import TwilioApiHttpClient, make_twilio_client
+from recovery.sending.gateways import TwilioApiHttpClient, make_twilio_client
 from tests.twilio_http import LoopbackServer, Reply
 from tests.twilio_messages import count_segments
 from tests.twilio_server import TwilioServer

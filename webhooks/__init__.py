@@ -1,4 +1,7 @@
-"""Twilio's way in: inbound SMS and delivery-status callbacks, with signature checks."""
+"""Twilio's way in: inbound SMS and delivery-status callbacks, with signature checks.
+
+An adapter: may import any capability and the root, never ``web``, ``api`` or ``jobs``.
+"""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Request
 
 from config.settings import Settings
-from recovery.signing import is_signed, public_url
+from recovery.sending.signing import is_signed, public_url
 
 
 def is_from_twilio(settings: Settings, request: Request) -> bool:

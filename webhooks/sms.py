@@ -12,8 +12,8 @@ from flask import Response, current_app, request
 from flask.typing import ResponseReturnValue
 from twilio.twiml.messaging_response import MessagingResponse
 
-from recovery.inbound import InboundText, is_sid
-from recovery.replies import receive_text
+from recovery.conversation.inbound import InboundText, is_sid
+from recovery.conversation.replies import receive_text
 from recovery.runtime import Runtime, utc_now
 from webhooks import blueprint
 from webhooks.signatures import is_from_twilio

@@ -6,10 +6,10 @@ from flask import current_app, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from recovery.delivery import record_status
-from recovery.inbound import is_sid
+from recovery.conversation.inbound import is_sid
 from recovery.models import Message
 from recovery.runtime import Runtime, utc_now
+from recovery.sending.delivery import record_status
 from webhooks import blueprint
 from webhooks.signatures import is_from_twilio
 

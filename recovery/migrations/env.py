@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection that ``recovery.schema`` hands in."""
+"""Alembic environment: runs on the connection that ``recovery.db`` hands in."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""The staff web app: sign-in, the worklist, patients, administration, the simulator."""
+"""The staff web app: sign-in, the worklist, patients, administration, the simulator.
+
+An adapter: may import any capability and the root, never ``api``, ``webhooks`` or ``jobs``.
+"""
 
 from __future__ import annotations
 

@@ -6,13 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from recovery import accounts
 from recovery.models import ApiToken, StaffUser
 from recovery.requests import db
 from recovery.runtime import utc_now
-from recovery.staff import AccountError, create_user
+from recovery.staff import accounts
+from recovery.staff.accounts import AccountError, create_user
+from recovery.staff.tokens import create_token, revoke_token
 from recovery.states import Role
-from recovery.tokens import create_token, revoke_token
 from recovery.web import access
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")

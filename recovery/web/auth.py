@@ -2,7 +2,7 @@
 
 A refused sign-in always says the same thing, whether the email is unknown, the password
 wrong, the account deactivated or locked (5 failures lock it for 15 minutes, in
-``recovery.staff``): the page never tells whether an account exists. Each attempt is in the
+``recovery.staff.accounts``): the page never tells whether an account exists. Each attempt is in the
 audit log, with the email typed and never the password.
 """
 
@@ -14,10 +14,10 @@ from flask import Blueprint, flash, g, redirect, render_template, request, sessi
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
-from recovery.audit import record_event
 from recovery.requests import db
 from recovery.runtime import utc_now
-from recovery.staff import MAX_FAILED_SIGN_INS, find_user, verify_sign_in
+from recovery.staff.accounts import MAX_FAILED_SIGN_INS, find_user, verify_sign_in
+from recovery.staff.audit import record_event
 from recovery.web import access
 
 blueprint = Blueprint("auth", __name__)

@@ -8,11 +8,11 @@ from pathlib import Path
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from recovery.enrollment import enroll
-from recovery.imports import ImportReport, UnreadableImport, import_rows, read_rows
+from recovery.patients.enrollment import enroll
+from recovery.patients.imports import ImportReport, UnreadableImport, import_rows, read_rows
+from recovery.patients.validation import InvalidRequest
 from recovery.requests import db
 from recovery.runtime import Runtime, utc_now
-from recovery.validation import InvalidRequest
 from recovery.web import access
 from recovery.web.forms import (
     COMMON_TIMEZONES,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from recovery.flags import FlagTransitionError, InvalidNote, acknowledge, resolve
+from recovery.flags.lifecycle import FlagTransitionError, InvalidNote, acknowledge, resolve
+from recovery.flags.worklist import flag_age_minutes, worklist
 from recovery.models import Flag
 from recovery.requests import db
 from recovery.runtime import utc_now
 from recovery.states import FlagStatus
 from recovery.web import access
 from recovery.web.vocabulary import kind_words
-from recovery.worklist import flag_age_minutes, worklist
 
 blueprint = Blueprint("worklist", __name__)
 TABS = (

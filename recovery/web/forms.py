@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from recovery.validation import (
+from recovery.patients.validation import (
     PROCEDURE_KINDS,
     SHORT_NAME_OF,
     EnrollmentRequest,

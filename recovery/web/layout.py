@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from recovery.health import SCHEDULER_HEARTBEAT
 from recovery.models import Heartbeat
 from recovery.requests import db
 from recovery.runtime import utc_now
+from recovery.sending.due_work import SCHEDULER_HEARTBEAT
 from recovery.states import Role
 from recovery.web import vocabulary
 

@@ -13,9 +13,9 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from recovery.models import AuditEvent, CheckIn, Enrollment, Flag, Message, Patient
-from recovery.protocols import spec_of
+from recovery.patients.validation import parse_phone
+from recovery.protocols.definitions import spec_of
 from recovery.states import MessageKind
-from recovery.validation import parse_phone
 from recovery.web.charts import PainPoint, pain_chart
 
 SEARCH_LIMIT = 100

@@ -10,11 +10,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
-from recovery import follow_up
-from recovery.audit import record_event
 from recovery.models import Enrollment, Patient
+from recovery.patients import follow_up
 from recovery.requests import db
 from recovery.runtime import utc_now
+from recovery.staff.audit import record_event
 from recovery.web import access
 from recovery.web.patient_record import display_phone, patient_record, search_patients
 from recovery.web.vocabulary import ACTIVITY_WORDS, clock_time

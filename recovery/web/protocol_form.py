@@ -12,8 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from recovery.protocols import HOUR_SETTINGS, LANGUAGES, PLACEHOLDERS, TEXT_KEYS, THRESHOLD_KEYS
-from recovery.segments import encoding, segment_count
+from recovery.protocols.definitions import (
+    HOUR_SETTINGS,
+    LANGUAGES,
+    PLACEHOLDERS,
+    TEXT_KEYS,
+    THRESHOLD_KEYS,
+)
+from recovery.protocols.segments import encoding, segment_count
 
 SETTING_KEYS = (*HOUR_SETTINGS, "validity_period_seconds", "escalation_repeat_minutes")
 STEP_FIELD = re.compile(r"^step-(\d+)-(label|offset)$")

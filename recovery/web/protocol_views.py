@@ -9,9 +9,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from recovery.audit import record_event
 from recovery.models import Protocol
-from recovery.protocols import (
+from recovery.protocols.definitions import (
     PLACEHOLDERS,
     TEXT_KEYS,
     ProtocolError,
@@ -19,10 +18,11 @@ from recovery.protocols import (
     parse_definition,
     save_version,
 )
-from recovery.replanning import replan
+from recovery.protocols.replanning import replan
+from recovery.protocols.segments import GSM7_BASIC, GSM7_EXTENDED
 from recovery.requests import db
 from recovery.runtime import utc_now
-from recovery.segments import GSM7_BASIC, GSM7_EXTENDED
+from recovery.staff.audit import record_event
 from recovery.web import access
 from recovery.web.protocol_form import ProtocolForm, error_fields
 

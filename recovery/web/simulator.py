@@ -29,7 +29,7 @@ from config.settings import Settings
 from recovery.models import Message, Patient
 from recovery.requests import db
 from recovery.runtime import utc_now
-from recovery.signing import public_url, sign
+from recovery.sending.signing import public_url, sign
 from recovery.states import Direction, MessageKind, MessageStatus
 from recovery.web.patient_views import record_view
 

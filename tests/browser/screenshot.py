@@ -20,12 +20,12 @@ from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
 from config.settings import Settings
-from jobs.due_work import run_due_work
 from recovery import create_app, runtime_of
+from recovery.db import upgrade_database
 from recovery.demo import NURSE, seed_demo
-from recovery.protocols import load_defaults
+from recovery.protocols.definitions import load_defaults
 from recovery.runtime import Runtime, utc_now
-from recovery.schema import upgrade_database
+from recovery.sending.due_work import run_due_work
 from tests.browser.chromium import launch
 
 VIEWPORT = {"width": 1280, "height": 800}

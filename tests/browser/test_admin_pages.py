@@ -11,9 +11,9 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from recovery.models import CheckIn
-from recovery.protocols import Step, Window
+from recovery.protocols.definitions import Step, Window
+from recovery.protocols.schedule import plan_due_at
 from recovery.runtime import Runtime, utc_now
-from recovery.schedule import plan_due_at
 from recovery.states import FlagKind
 from recovery.web.vocabulary import local_time
 from tests.browser.widths import assert_fits
@@ -181,7 +181,7 @@ SAMPLES = [
 
 
 def test_the_page_counts_segments_as_the_server_does(page: Page, admin: int, sign_in) -> None:  # type: ignore[no-untyped-def]
-    from recovery.segments import encoding, segment_count
+    from recovery.protocols.segments import encoding, segment_count
     from recovery.web.protocol_form import fill
 
     sample = {

@@ -11,11 +11,10 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from recovery.db import make_engine, make_session_factory, normalize_url
+from recovery.db import make_engine, make_session_factory, normalize_url, upgrade_database
 from recovery.models import Base
-from recovery.protocols import load_defaults
+from recovery.protocols.definitions import load_defaults
 from recovery.runtime import utc_now
-from recovery.schema import upgrade_database
 
 POSTGRES_SERVER_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"

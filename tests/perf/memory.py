@@ -10,9 +10,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from recovery.db import make_engine
-from recovery.health import SCHEDULER_HEARTBEAT
 from recovery.models import Heartbeat
 from recovery.runtime import utc_now
+from recovery.sending.due_work import SCHEDULER_HEARTBEAT
 from tests.perf.data import add_future_check_ins
 from tests.perf.databases import fresh_postgres
 from tests.perf.plan import Plan

@@ -20,10 +20,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from config.settings import Settings
-from jobs.due_work import run_due_work
 from recovery.db import make_engine
 from recovery.models import CheckIn
 from recovery.runtime import Runtime
+from recovery.sending.due_work import run_due_work
+from recovery.sending.wiring import gateway_of, outbox_of
 from recovery.states import CheckInStatus
 from tests.perf.data import ZONE, add_wave
 from tests.perf.databases import DATABASE_NAMES, fresh_database, fresh_sqlite
@@ -158,11 +159,11 @@ def one_at_a_time(kind: str, count: int, workdir: Path) -> float:
                 sms_rate_per_second=0,
             )
             runtime = Runtime.from_settings(settings)
-            runtime.outbox.workers = 1
+            outbox_of(runtime).workers = 1
             try:
                 run_due_work(runtime, now=WAVE_AT)
             finally:
-                runtime.gateway.close()  # type: ignore[attr-defined]
+                gateway_of(runtime).close()  # type: ignore[attr-defined]
                 runtime.engine.dispose()
             return send_rate(server.accepted_times)
 

@@ -19,7 +19,7 @@ from config.settings import Settings
 from recovery.db import make_engine
 from recovery.models import Message
 from recovery.runtime import utc_now
-from recovery.signing import public_url, sign
+from recovery.sending.signing import public_url, sign
 from recovery.states import Direction
 from tests.perf.data import SERVICE_NUMBER, add_waiting
 from tests.perf.databases import fresh_postgres

@@ -5,11 +5,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from jobs.due_work import run_due_work
-from recovery.due_work import do_due_work, end_waits, queue_due_check_ins, queue_reminders
-from recovery.outbox import send_pending
-from recovery.reconcile import reconcile_expired
 from recovery.runtime import Runtime, utc_now
+from recovery.sending.check_ins import end_waits, queue_due_check_ins, queue_reminders
+from recovery.sending.due_work import do_due_work, run_due_work
+from recovery.sending.outbox import send_pending
+from recovery.sending.reconcile import reconcile_expired
+from recovery.sending.wiring import outbox_of
 
 
 def timed(work: Callable[[], object]) -> Callable[[], float]:
@@ -38,6 +39,6 @@ def tick_parts(runtime: Runtime) -> dict[str, Callable[[], float]]:
         "whole pass": timed(lambda: run_due_work(runtime, now=utc_now())),
         "queries only": timed(lambda: do_due_work(runtime, now=utc_now())),
         "check-in queries": timed(check_in_queries),
-        "expired leases": timed(lambda: reconcile_expired(runtime.outbox, now=utc_now())),
-        "claiming texts": timed(lambda: send_pending(runtime.outbox, now=utc_now())),
+        "expired leases": timed(lambda: reconcile_expired(outbox_of(runtime), now=utc_now())),
+        "claiming texts": timed(lambda: send_pending(outbox_of(runtime), now=utc_now())),
     }

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from config.settings import Settings
 from recovery.models import Enrollment, Flag
 from recovery.runtime import Runtime, utc_now
-from recovery.staff import create_user
+from recovery.staff.accounts import create_user
+from recovery.staff.tokens import create_token
 from recovery.states import FlagStatus
-from recovery.tokens import create_token
 from tests.perf.databases import fresh_postgres
 from tests.perf.history import add_history
 from tests.perf.plan import Plan

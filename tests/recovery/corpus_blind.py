@@ -9,7 +9,7 @@ Same shapes as the other corpus files: (reply, pain, activity) for each question
 
 from __future__ import annotations
 
-from recovery.warning_sign_patterns import (
+from recovery.understanding.warning_sign_patterns import (
     BLEEDING,
     BREATHING,
     CANT_WALK,

@@ -7,7 +7,7 @@ sign is the one a nurse would name first.
 
 from __future__ import annotations
 
-from recovery.warning_sign_patterns import (
+from recovery.understanding.warning_sign_patterns import (
     BLEEDING,
     BREATHING,
     CANT_WALK,

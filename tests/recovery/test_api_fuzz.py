@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, inspect, select
 
 from recovery import MAX_MACHINE_REQUEST_BYTES
-from recovery.flags import raise_flag
+from recovery.flags.lifecycle import raise_flag
 from recovery.models import AuditEvent, Base, CheckIn, Enrollment, Flag, Message, Patient
 from recovery.states import FlagKind
 from tests.factories import MORNING, enroll_patient, phone_number

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from jobs.due_work import run_due_work
 from recovery import MAX_MACHINE_REQUEST_BYTES
-from recovery.flags import raise_flag
+from recovery.flags.lifecycle import raise_flag
 from recovery.models import Enrollment, Flag, Message, Patient
-from recovery.signing import public_url, sign
+from recovery.sending.due_work import run_due_work
+from recovery.sending.signing import public_url, sign
 from recovery.states import Direction, FlagKind, FlagStatus, MessageKind, MessageStatus
 from tests.factories import MORNING, enroll_patient
 from tests.staff_client import post, sign_in

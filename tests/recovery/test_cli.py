@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from recovery.models import ApiToken, Enrollment, Patient, StaffUser
-from recovery.tokens import find_token
+from recovery.staff.tokens import find_token
 
 ROOT = Path(__file__).resolve().parents[2]
 ENROLL = [

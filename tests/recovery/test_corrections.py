@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from recovery.corrections import is_correction
+from recovery.understanding.corrections import is_correction
 
 
 @pytest.mark.parametrize(

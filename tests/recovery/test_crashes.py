@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from jobs.due_work import run_due_work
 from recovery import runtime_of
-from recovery.due_work import queue_due_check_ins
 from recovery.models import CheckIn, Message
-from recovery.outbox import claim
+from recovery.sending.check_ins import queue_due_check_ins
+from recovery.sending.due_work import run_due_work
+from recovery.sending.outbox import claim
+from recovery.sending.wiring import gateway_of
 from recovery.states import CheckInStatus, MessageKind
 from tests.factories import MORNING, enroll_patient, phone_number
 
@@ -67,7 +68,7 @@ def test_death_between_send_and_record_is_found_at_twilio_not_resent(runtime, tw
     with runtime.sessions() as session:
         texts = session.scalars(select(Message).where(Message.id.in_(claimed))).all()
     for text in texts[:3]:  # these reached Twilio before the sender died
-        runtime.gateway.send(text.to_number, text.body)
+        gateway_of(runtime).send(text.to_number, text.body)
     run_due_work(runtime, now=MORNING + timedelta(minutes=6))
     assert check_in_texts(twilio) == Counter(phone_number(i) for i in range(5))
     assert first_check_in_statuses(runtime) == Counter({CheckInStatus.SENT: 5})

@@ -6,9 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from recovery.consent import OPTED_OUT_REASON
 from recovery.models import CheckIn, Message
-from recovery.states import CheckInStatus, MessageKind
+from recovery.states import OPTED_OUT_REASON, CheckInStatus, MessageKind
 from tests.factories import MORNING, enroll_patient
 from tests.webhooks.sms_client import post_sms
 

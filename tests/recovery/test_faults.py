@@ -24,12 +24,12 @@ from sqlalchemy.exc import DBAPIError
 from twilio.request_validator import RequestValidator
 
 from config.settings import Settings
-from jobs.due_work import run_due_work
 from recovery import create_app, runtime_of
-from recovery.gateways import TwilioGateway
 from recovery.models import CheckIn, Flag, Message
-from recovery.protocols import load_defaults
+from recovery.protocols.definitions import load_defaults
 from recovery.runtime import utc_now
+from recovery.sending.due_work import run_due_work
+from recovery.sending.gateways import TwilioGateway
 from recovery.states import CheckInStatus, Direction, FlagKind, MessageStatus
 from tests.conftest import TEST_DATABASE_URL, with_settings
 from tests.factories import MORNING, enroll_patient, phone_number

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from recovery.enrollment import enroll
-from recovery.flags import raise_flag
+from recovery.flags.lifecycle import raise_flag
 from recovery.models import AuditEvent, Enrollment, Flag
+from recovery.patients.enrollment import enroll
+from recovery.patients.validation import EnrollmentRequest
 from recovery.runtime import Runtime
 from recovery.states import FlagKind, FlagStatus
-from recovery.validation import EnrollmentRequest
 from tests.staff_fixtures import answer
 
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)

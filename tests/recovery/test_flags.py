@@ -10,20 +10,19 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from recovery.enrollment import enroll
-from recovery.flags import (
+from recovery.flags.lifecycle import (
     FlagTransitionError,
     InvalidNote,
-    OnCall,
     acknowledge,
-    escalate_unacknowledged,
     evaluate_enrollment,
-    initials,
     raise_flag,
     resolve,
 )
+from recovery.flags.paging import escalate_unacknowledged, initials
 from recovery.models import AuditEvent, Enrollment, Flag, Message
-from recovery.runtime import Runtime
+from recovery.patients.enrollment import enroll
+from recovery.patients.validation import EnrollmentRequest
+from recovery.runtime import OnCall, Runtime
 from recovery.states import (
     CheckInStatus,
     Direction,
@@ -33,7 +32,6 @@ from recovery.states import (
     MessageStatus,
     Severity,
 )
-from recovery.validation import EnrollmentRequest
 
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
 LATER = NOW + timedelta(minutes=5)

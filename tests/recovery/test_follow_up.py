@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from recovery.consent import opt_out
-from recovery.follow_up import FollowUpError, pause, reinstate, resume, withdraw
 from recovery.models import AuditEvent, CheckIn, Enrollment, Message, Patient
+from recovery.patients.consent import opt_out
+from recovery.patients.follow_up import FollowUpError, pause, reinstate, resume, withdraw
 from recovery.runtime import Runtime, utc_now
 from recovery.states import CheckInStatus, EnrollmentStatus, MessageStatus
 from tests.staff_fixtures import answer, enroll_patient, enrollment_of

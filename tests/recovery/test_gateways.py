@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from recovery.gateways import (
+from recovery.sending.gateways import (
     DEFAULT_API_URL,
     ConsoleGateway,
     SendError,
@@ -313,7 +313,7 @@ def test_console_gateway_logs_a_masked_number_and_no_body(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     gateway = ConsoleGateway()
-    with caplog.at_level(logging.DEBUG, logger="recovery.gateways"):
+    with caplog.at_level(logging.DEBUG, logger="recovery.sending.gateways"):
         sent = gateway.send(PATIENT, "Hi Maria, pain 0-10?")
     assert sent.status == "sent" and sent.sid.startswith("CO") and len(sent.sid) == 34
     assert caplog.messages == ["SMS to +*********23: 20 chars"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from recovery.inbound import InboundText, store_inbound
+from recovery.conversation.inbound import InboundText, store_inbound
 from recovery.models import Enrollment, Message
 from recovery.runtime import Runtime
 from recovery.states import Direction, MessageStatus

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recovery.keywords import Keyword, is_stop_request, match_keyword
+from recovery.understanding.keywords import Keyword, is_stop_request, match_keyword
 
 KEYWORDS = [
     ("STOP", Keyword.OPT_OUT),

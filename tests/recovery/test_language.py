@@ -2,7 +2,7 @@
 
 import pytest
 
-from recovery.language import reads_as_spanish
+from recovery.understanding.language import reads_as_spanish
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from recovery.flags import raise_flag
+from recovery.flags.lifecycle import raise_flag
 from recovery.models import Enrollment
 from recovery.runtime import utc_now
 from recovery.states import FlagKind

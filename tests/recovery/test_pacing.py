@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from recovery.pacing import MARGIN, Pacer
+from recovery.sending.pacing import MARGIN, Pacer
 
 
 class Clock:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recovery.parsing import Question, Reading, read_reply
+from recovery.understanding.parsing import Question, Reading, read_reply
 
 QUESTIONS: tuple[Question, ...] = ("pain", "activity")
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from recovery.models import Protocol
-from recovery.protocols import (
+from recovery.protocols.definitions import (
     LANGUAGES,
     PLACEHOLDERS,
     TEXT_KEYS,
@@ -19,8 +19,8 @@ from recovery.protocols import (
     placeholder_problem,
     save_version,
 )
+from recovery.protocols.segments import encoding, segment_count
 from recovery.runtime import utc_now
-from recovery.segments import encoding, segment_count
 
 DEFAULT = next(d for d in default_definitions() if d["name"] == "vertebroplasty")
 SAMPLE = {

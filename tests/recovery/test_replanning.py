@@ -7,14 +7,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from recovery.enrollment import enroll
-from recovery.follow_up import withdraw
 from recovery.models import AuditEvent, CheckIn, Enrollment, Patient, Protocol
-from recovery.protocols import latest_version, save_version
-from recovery.replanning import PROTOCOL_CHANGED, replan
+from recovery.patients.enrollment import enroll
+from recovery.patients.follow_up import withdraw
+from recovery.patients.validation import EnrollmentRequest
+from recovery.protocols.definitions import latest_version, save_version
+from recovery.protocols.replanning import PROTOCOL_CHANGED, replan
 from recovery.runtime import Runtime
 from recovery.states import CheckInStatus, EnrollmentStatus
-from recovery.validation import EnrollmentRequest
 
 PERFORMED = datetime.fromisoformat("2026-11-23T10:00:00-08:00")
 ENROLLED = PERFORMED + timedelta(hours=2)
@@ -159,7 +159,7 @@ def test_withdrawn_enrollments_and_repeat_calls_are_left_alone(runtime) -> None:
 def test_an_opted_out_patient_gets_check_ins_an_opt_in_can_restore(runtime) -> None:
     enrollment_id = _enroll(runtime)
     with runtime.transaction() as session:
-        from recovery.consent import opt_out
+        from recovery.patients.consent import opt_out
 
         opt_out(session, session.scalars(select(Patient)).one(), how="STOP", now=ENROLLED)
     _replan(runtime, _new_version(runtime, [("24h", 30), ("48h", 48)]), ENROLLED)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import pytest
 
-from recovery.keywords import (
+from recovery.understanding.keywords import (
     is_help_request,
     is_start_request,
     is_stop_request,
     match_keyword,
 )
-from recovery.parsing import Reading, read_reply
-from recovery.warning_signs import find_warning_signs
+from recovery.understanding.parsing import Reading, read_reply
+from recovery.understanding.warning_signs import find_warning_signs
 from tests.recovery.corpus_activity import ACTIVITY_REPLIES as _ACTIVITY
 from tests.recovery.corpus_blind import (
     BLIND_ACTIVITY_REPLIES,

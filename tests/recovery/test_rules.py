@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from recovery.protocols import default_definitions, parse_definition
-from recovery.rules import DEFAULT_SEVERITY, Answer, Finding, evaluate
+from recovery.flags.rules import DEFAULT_SEVERITY, Answer, Finding, evaluate
+from recovery.protocols.definitions import default_definitions, parse_definition
 from recovery.states import FlagKind, Severity
 
 DEFAULT = next(d for d in default_definitions() if d["name"] == "vertebroplasty")

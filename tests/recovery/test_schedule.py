@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from recovery.protocols import Step, Window
-from recovery.schedule import into_window, is_in_window, local_wall_time, plan_due_at
+from recovery.protocols.definitions import Step, Window
+from recovery.protocols.schedule import into_window, is_in_window, local_wall_time, plan_due_at
 
 WINDOW = Window(time(9), time(20))
 LA = ZoneInfo("America/Los_Angeles")

@@ -4,9 +4,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from recovery.db import make_engine
+from recovery.db import is_up_to_date, make_engine, upgrade_database
 from recovery.models import Base
-from recovery.schema import is_up_to_date, upgrade_database
 
 
 def test_migrations_match_the_models(database_url: str) -> None:

@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from jobs.due_work import run_due_work
 from recovery import runtime_of
-from recovery.gateways import TwilioGateway
 from recovery.models import CheckIn, Flag, Message, Patient
+from recovery.sending.due_work import run_due_work
+from recovery.sending.gateways import TwilioGateway
+from recovery.sending.wiring import gateway_of
 from recovery.states import CheckInStatus, FlagKind, MessageKind
 from tests.factories import MORNING, enroll_patient, phone_number
 
@@ -165,7 +166,7 @@ def use_gateway(runtime, gateway: TwilioGateway) -> None:  # type: ignore[no-unt
 
 def test_bad_credentials_keep_texts_queued_and_log_loudly(runtime, twilio, caplog) -> None:
     enroll_patient(runtime, phone_number(1))
-    right = runtime.gateway
+    right = gateway_of(runtime)
     use_gateway(
         runtime, TwilioGateway(twilio.account_sid, "wrong", twilio.base_url, "+15005550006")
     )

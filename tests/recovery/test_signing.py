@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from config.settings import Settings
-from recovery.signing import is_signed, sign
+from recovery.sending.signing import is_signed, sign
 
 URL = "https://checkin.example.org/webhooks/twilio/sms"
 PARAMS = {"MessageSid": "SM" + "0" * 32, "Body": "7"}

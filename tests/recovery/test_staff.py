@@ -9,7 +9,7 @@ import pytest
 
 from recovery.models import StaffUser
 from recovery.runtime import Runtime, utc_now
-from recovery.staff import AccountError, create_user, verify_sign_in
+from recovery.staff.accounts import AccountError, create_user, verify_sign_in
 
 PASSWORD = "correct-horse-battery"
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from recovery.models import ApiToken
 from recovery.runtime import Runtime, utc_now
-from recovery.tokens import create_token, find_token, revoke_token
+from recovery.staff.tokens import create_token, find_token, revoke_token
 
 
 def test_a_token_is_stored_only_as_its_hash(runtime: Runtime) -> None:

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from recovery.validation import EnrollmentRequest, InvalidRequest, check_request
+from recovery.patients.validation import EnrollmentRequest, InvalidRequest, check_request
 
 GOOD = {
     "name": "Maria Lopez",

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recovery.warning_sign_patterns import (
+from recovery.understanding.warning_sign_patterns import (
     BLEEDING,
     BREATHING,
     CANT_WALK,
@@ -19,7 +19,7 @@ from recovery.warning_sign_patterns import (
     SIGNS,
     SUDDEN_PAIN,
 )
-from recovery.warning_signs import WarningSign, find_warning_signs
+from recovery.understanding.warning_signs import WarningSign, find_warning_signs
 
 Expected = list[tuple[str, str, bool]]
 

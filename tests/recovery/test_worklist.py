@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
+from recovery.flags.worklist import worklist
 from recovery.models import Flag
 from recovery.runtime import Runtime, utc_now
 from recovery.states import FlagKind, FlagStatus
-from recovery.worklist import worklist
 from tests.staff_fixtures import add_flag, answer, enroll_patient
 
 KINDS = (FlagKind.NO_RESPONSE, FlagKind.PERSISTENT_PAIN, FlagKind.RED_FLAG_SYMPTOMS)

@@ -7,7 +7,7 @@ import uuid
 from html import unescape
 
 from config.settings import Settings
-from recovery.signing import public_url, sign
+from recovery.sending.signing import public_url, sign
 
 PATH = "/webhooks/twilio/sms"
 

@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import select
 
-from jobs.due_work import run_due_work
 from recovery.models import CheckIn, Enrollment
+from recovery.sending.due_work import run_due_work
 from recovery.states import CheckInStatus
 from tests.factories import MORNING, enroll_patient, phone_number
 from tests.webhooks.sms_client import post_sms

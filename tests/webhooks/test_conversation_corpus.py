@@ -15,7 +15,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from jobs.due_work import run_due_work
+from recovery.sending.due_work import run_due_work
 from tests.factories import MORNING, enroll_patient
 from tests.webhooks.sms_client import post_sms, replies
 

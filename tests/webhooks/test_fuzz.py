@@ -10,10 +10,10 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from sqlalchemy import func, inspect, select
 
-from jobs.due_work import run_due_work
-from recovery.inbound import storable
+from recovery.conversation.inbound import storable
 from recovery.models import Base, Flag, Message
-from recovery.signing import public_url, sign
+from recovery.sending.due_work import run_due_work
+from recovery.sending.signing import public_url, sign
 from recovery.states import Direction, MessageKind, MessageStatus
 from tests.factories import MORNING, enroll_patient
 from tests.webhooks.sms_client import PATH, twilio_form

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from jobs.due_work import run_due_work
 from recovery.models import CheckIn, Flag, Patient
+from recovery.sending.due_work import run_due_work
 from recovery.states import FlagKind, Severity
 from tests.factories import MORNING, enroll_patient
 from tests.webhooks.sms_client import post_sms

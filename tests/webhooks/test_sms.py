@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
 from config.settings import Settings
-from jobs.due_work import run_due_work
 from recovery.models import CheckIn, Flag, Message, Patient
-from recovery.signing import public_url, sign
+from recovery.sending.due_work import run_due_work
+from recovery.sending.signing import public_url, sign
 from recovery.states import CheckInStatus, Direction, FlagKind, MessageKind, Severity
 from tests.conftest import with_settings
 from tests.factories import MORNING, enroll_patient

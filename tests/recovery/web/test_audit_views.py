@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from recovery.audit import record_event
 from recovery.runtime import utc_now
+from recovery.staff.audit import record_event
 from recovery.web.audit_views import PAGE_SIZE
 from tests.staff_client import text
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from recovery.consent import opt_out
-from recovery.flags import raise_flag
+from recovery.flags.lifecycle import raise_flag
 from recovery.models import AuditEvent, Enrollment, Patient
+from recovery.patients.consent import opt_out
 from recovery.runtime import utc_now
 from recovery.states import CheckInStatus, EnrollmentStatus, FlagKind
 from recovery.web.patient_record import plain_letters

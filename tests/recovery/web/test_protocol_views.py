@@ -10,9 +10,9 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from recovery.models import AuditEvent, CheckIn, Enrollment, Protocol
-from recovery.protocols import default_definitions
+from recovery.protocols.definitions import default_definitions
+from recovery.protocols.segments import encoding, segment_count
 from recovery.runtime import utc_now
-from recovery.segments import encoding, segment_count
 from tests.staff_client import post, text
 from tests.staff_fixtures import enroll_patient
 

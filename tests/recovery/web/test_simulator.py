@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from recovery import create_app, runtime_of
 from recovery.models import AuditEvent, CheckIn, Message
-from recovery.protocols import load_defaults
+from recovery.protocols.definitions import load_defaults
 from recovery.runtime import utc_now
-from recovery.signing import is_signed, public_url
+from recovery.sending.signing import is_signed, public_url
 from recovery.states import CheckInStatus, Direction, MessageStatus
 from recovery.web.simulator import twilio_params, twiml_message
 from tests.staff_client import post, sign_in, text
@@ -46,7 +46,7 @@ def test_twilio_params_are_signed_like_twilio(settings, runtime) -> None:
         "7",
         "0",
     )
-    from recovery.signing import sign
+    from recovery.sending.signing import sign
 
     url = public_url(settings, "/webhooks/twilio/sms")
     assert is_signed(settings, url, params, sign(settings, url, params))

@@ -1,0 +1,110 @@
+"""Commands that run due work: ``tick`` once, ``scheduler`` for good, ``serve`` with the web app."""
+
+from __future__ import annotations
+
+import logging
+import signal
+from types import FrameType
+
+import click
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from sqlalchemy.exc import OperationalError
+
+from jobs.clock import schedule_jobs
+from recovery.logs import FailureDetailFilter, QueryStringFilter, add_filter
+from recovery.patients.validation import parse_instant
+from recovery.runtime import Runtime, utc_now
+from recovery.sending.due_work import run_due_work
+
+
+def _runtime() -> Runtime:
+    found: Runtime = current_app.extensions["recovery"]
+    return found
+
+
+@click.command("tick")
+@click.option("--at", "at", default=None, help="Do the work as of this ISO 8601 instant.")
+@with_appcontext
+def tick_command(at: str | None) -> None:
+    """Do all due work once, as of now or the given instant, then exit."""
+    try:
+        now = parse_instant(at) if at else utc_now()
+    except ValueError as problem:
+        raise click.ClickException(f"--at: {problem}") from None
+    runtime = _runtime()
+    try:
+        counts = run_due_work(runtime, now=now)
+    except OperationalError as problem:
+        # The database itself failed (read-only, disk full, gone): say so in one line.
+        database = runtime.engine.url.render_as_string(hide_password=True)
+        reason = (str(problem.orig).strip().splitlines() or [type(problem.orig).__name__])[0]
+        raise click.ClickException(
+            f"the database {database} failed during due work: {reason} "
+            "(is it reachable and writable, with free disk space?)"
+        ) from None
+    done = ", ".join(f"{name}={number}" for name, number in sorted(counts.items()) if number)
+    click.echo(f"Due work as of {now.isoformat()}: {done or 'nothing was due'}")
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the scheduler in this process until SIGTERM or Ctrl-C (after the current pass)."""
+    _log_to_console()
+    scheduler = schedule_jobs(BlockingScheduler(), _runtime())
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        click.echo(f"Signal {signum}: stopping after the current pass")
+        scheduler.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    click.echo("Scheduler running; due work every few seconds")
+    scheduler.start()
+    click.echo("Scheduler stopped")
+
+
+@click.command("serve")
+@click.option("--port", default=5000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@with_appcontext
+def serve_command(port: int, host: str) -> None:
+    """Serve the web app and run the scheduler in one process (the embedded default)."""
+    from werkzeug.serving import run_simple
+
+    _log_to_console()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    scheduler = schedule_jobs(BackgroundScheduler(), _runtime())
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        click.echo(f"Signal {signum}: stopping after the current pass")
+        raise KeyboardInterrupt  # the server's loop ends on it, as on Ctrl-C
+
+    signal.signal(signal.SIGTERM, stop)
+    scheduler.start()
+    try:
+        run_simple(host, port, app, threaded=True, use_reloader=False)
+    finally:
+        scheduler.shutdown(wait=True)
+        click.echo("Stopped")
+
+
+def _log_to_console() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    server_log = logging.getLogger("werkzeug")
+    server_log.setLevel(logging.INFO)
+    add_filter(server_log, QueryStringFilter)
+    for handler in logging.getLogger().handlers:
+        add_filter(handler, FailureDetailFilter)
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    for command in (tick_command, scheduler_command, serve_command):
+        app.cli.add_command(command)

@@ -1,0 +1,150 @@
+"""Taking a reply as the answers to a check-in: pain first, then activity.
+
+A reply goes to the patient's open check-in (sent, still waiting). Each question is asked
+again once when the reply can't be read; after that a nurse reads it (``needs_review``).
+A reply after the wait has ended still counts when it carries a score and comes within
+the protocol's ``late_answer_hours``, and a nurse is told (the check-in's ``no_response`` flag
+may still be open); anything else is kept and flagged for review.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from recovery.conversation.turns import Turn, quote
+from recovery.flags.lifecycle import evaluate_enrollment
+from recovery.models import CheckIn, Enrollment
+from recovery.patients.follow_up import complete_if_done
+from recovery.protocols.definitions import spec_of
+from recovery.states import CheckInStatus, FlagKind, Severity
+from recovery.understanding.corrections import is_correction
+from recovery.understanding.parsing import Question, Reading, read_reply
+
+
+def take_answers(turn: Turn, *, warning: Severity | None = None) -> None:
+    """Record what the text answers, and choose the next thing to ask.
+
+    ``warning`` is the severity of the warning-sign flag the text raised: after an urgent one
+    the emergency advice is the whole answer; a denied sign ("no fever") is already with a
+    nurse, and the conversation goes on.
+    """
+    enrollment = turn.enrollment
+    if enrollment is None:
+        return
+    check_in = open_check_in(enrollment)
+    if check_in is not None:
+        _answer_open(turn, check_in, is_urgent=warning == Severity.URGENT)
+        return
+    late = late_check_in(enrollment, turn.now)
+    if late is not None and _answer_late(turn, late):
+        turn.flag(
+            FlagKind.NEEDS_REVIEW,
+            f"An answer to the {late.label} check-in came after its wait had ended, and was "
+            f"recorded: {_quote(turn)}",
+        )
+        return
+    if warning is None:
+        turn.flag(FlagKind.NEEDS_REVIEW, f"A text came with no check-in open: {_quote(turn)}")
+    if warning != Severity.URGENT:
+        turn.say("received")
+
+
+def open_check_in(enrollment: Enrollment) -> CheckIn | None:
+    """The newest sent check-in still waiting for answers."""
+    waiting = [
+        c
+        for c in enrollment.check_ins
+        if c.status in (CheckInStatus.SENT, CheckInStatus.PARTIAL) and c.ended_at is None
+    ]
+    return waiting[-1] if waiting else None
+
+
+def late_check_in(enrollment: Enrollment, now: datetime) -> CheckIn | None:
+    """The newest check-in whose wait ended less than ``late_answer_hours`` ago."""
+    late = timedelta(hours=spec_of(enrollment.protocol).late_answer_hours)
+    ended = [
+        c
+        for c in enrollment.check_ins
+        if c.status in (CheckInStatus.MISSED, CheckInStatus.PARTIAL)
+        and c.sent_at is not None
+        and c.ended_at is not None
+        and now - c.ended_at <= late
+    ]
+    return max(ended, key=lambda c: c.ended_at or now) if ended else None
+
+
+def _expecting(check_in: CheckIn) -> Question:
+    return "pain" if check_in.pain is None else "activity"
+
+
+def _record(check_in: CheckIn, reading: Reading) -> bool:
+    """Keep the answers the reading gives; True if anything was taken."""
+    taken = False
+    if reading.pain is not None:
+        check_in.pain = reading.pain
+        taken = True
+    if reading.activity is not None:
+        check_in.activity = reading.activity
+        taken = True
+    return taken
+
+
+def _answer_open(turn: Turn, check_in: CheckIn, *, is_urgent: bool) -> None:
+    expecting = _expecting(check_in)
+    turn.message.check_in_id = check_in.id
+    if _record(check_in, _read(turn.message.body, expecting)):
+        _move_on(turn, check_in)
+        return
+    if is_urgent:
+        return  # the emergency advice is the answer; don't ask for a score on top of it
+    if expecting == "pain" and not check_in.pain_reprompted:
+        check_in.pain_reprompted = True
+        turn.say("reprompt_pain")
+    elif expecting == "activity" and not check_in.activity_reprompted:
+        check_in.activity_reprompted = True
+        turn.say("reprompt_activity")
+    else:
+        turn.flag(
+            FlagKind.NEEDS_REVIEW,
+            f"A reply to the {check_in.label} check-in was not understood, even after "
+            f"asking again: {_quote(turn)}",
+        )
+        turn.say("received")
+
+
+def _move_on(turn: Turn, check_in: CheckIn) -> None:
+    """After an answer: the next question, or thanks when both are in; then the rules."""
+    if check_in.pain is not None and check_in.activity is not None:
+        check_in.status = CheckInStatus.ANSWERED
+        check_in.answered_at = turn.now
+        check_in.ended_at = check_in.ended_at or turn.now
+        turn.say("thanks")
+    else:
+        check_in.status = CheckInStatus.PARTIAL
+        check_in.answered_at = check_in.answered_at or turn.now
+        turn.say("ask_activity" if check_in.pain is not None else "reminder_pain")
+    enrollment = check_in.enrollment
+    evaluate_enrollment(turn.session, enrollment, now=turn.now, on_call=turn.on_call)
+    complete_if_done(enrollment, now=turn.now)
+
+
+def _read(body: str, expecting: Question) -> Reading:
+    """The reply read for the open question; a corrected pain score ("sorry, I meant 6")
+    when the activity question is open and nothing answers it."""
+    reading = read_reply(body, expecting)
+    if expecting == "activity" and reading == Reading() and is_correction(body):
+        return read_reply(body, "pain")
+    return reading
+
+
+def _answer_late(turn: Turn, check_in: CheckIn) -> bool:
+    reading = _read(turn.message.body, _expecting(check_in))
+    if not _record(check_in, reading):
+        return False
+    turn.message.check_in_id = check_in.id
+    _move_on(turn, check_in)
+    return True
+
+
+def _quote(turn: Turn) -> str:
+    return quote(turn.message.body)

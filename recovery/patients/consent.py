@@ -1,0 +1,107 @@
+"""Consent to texts: opting out (STOP, a plain request, or Twilio's 21610) and back in."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from recovery.flags.lifecycle import raise_flag
+from recovery.models import CheckIn, Enrollment, Message, Patient
+from recovery.protocols.definitions import spec_of
+from recovery.staff.audit import record_event
+from recovery.states import (
+    OPTED_OUT_REASON,
+    CheckInStatus,
+    Direction,
+    EnrollmentStatus,
+    FlagKind,
+    MessageKind,
+    MessageStatus,
+)
+
+
+def active_enrollments(session: Session, patient: Patient) -> list[Enrollment]:
+    """The patient's enrollments still being followed."""
+    query = select(Enrollment).where(
+        Enrollment.patient_id == patient.id, Enrollment.status == EnrollmentStatus.ACTIVE
+    )
+    return list(session.scalars(query))
+
+
+def opt_out(session: Session, patient: Patient, *, how: str, now: datetime) -> bool:
+    """Stop all texts to the patient: cancel what is unsent, flag it. False if already out."""
+    if patient.opted_out_at is not None:
+        return False
+    patient.opted_out_at = now
+    session.execute(
+        update(Message)
+        .where(
+            Message.patient_id == patient.id,
+            Message.direction == Direction.OUTBOUND,
+            Message.status == MessageStatus.PENDING,
+            Message.kind != MessageKind.ON_CALL,
+        )
+        .values(status=MessageStatus.CANCELLED, status_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    for enrollment in active_enrollments(session, patient):
+        for check_in in enrollment.check_ins:
+            _stop_waiting(check_in, now)
+        raise_flag(
+            session,
+            enrollment,
+            FlagKind.OPTED_OUT,
+            reason=f"The patient opted out of texts ({how}); no more check-ins will reach them.",
+            now=now,
+        )
+    _audit(session, patient, "patient.opt_out", how, now)
+    return True
+
+
+def _stop_waiting(check_in: CheckIn, now: datetime) -> None:
+    """Cancel a check-in not yet answered; keep a partial answer, but stop waiting for more."""
+    if check_in.status in (CheckInStatus.SCHEDULED, CheckInStatus.SENT):
+        check_in.status = CheckInStatus.CANCELLED
+        check_in.reason = OPTED_OUT_REASON
+    if check_in.status in (CheckInStatus.CANCELLED, CheckInStatus.PARTIAL):
+        check_in.ended_at = check_in.ended_at or now
+
+
+def opt_in(session: Session, patient: Patient, *, how: str, now: datetime) -> bool:
+    """Texts again: future check-ins cancelled by the opt-out are scheduled again."""
+    if patient.opted_out_at is None:
+        return False
+    patient.opted_out_at = None
+    for enrollment in active_enrollments(session, patient):
+        lateness = timedelta(hours=spec_of(enrollment.protocol).latest_lateness_hours)
+        for check_in in enrollment.check_ins:
+            if _is_restorable(check_in, now, lateness):
+                check_in.status = CheckInStatus.SCHEDULED
+                check_in.reason = None
+                check_in.queued_at = None
+                check_in.ended_at = None
+    _audit(session, patient, "patient.opt_in", how, now)
+    return True
+
+
+def _is_restorable(check_in: CheckIn, now: datetime, lateness: timedelta) -> bool:
+    return (
+        check_in.status == CheckInStatus.CANCELLED
+        and check_in.reason == OPTED_OUT_REASON
+        and check_in.sent_at is None
+        and check_in.due_at + lateness > now
+    )
+
+
+def _audit(session: Session, patient: Patient, action: str, how: str, now: datetime) -> None:
+    record_event(
+        session,
+        actor="patient",
+        action=action,
+        record_type="patient",
+        record_id=patient.id,
+        now=now,
+        detail={"how": how},
+    )

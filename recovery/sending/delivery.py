@@ -1,0 +1,207 @@
+"""What happens to one outbound text around Twilio: may it go now, and what its answer means."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from recovery.flags.lifecycle import raise_flag
+from recovery.models import CheckIn, Enrollment, Message, Patient
+from recovery.patients.consent import opt_out
+from recovery.protocols.definitions import ProtocolSpec, spec_of
+from recovery.protocols.schedule import into_window, is_in_window
+from recovery.sending.gateways import SendError
+from recovery.states import STATUS_RANK, CheckInStatus, EnrollmentStatus, FlagKind, MessageKind
+from recovery.states import MessageStatus as Status
+
+MAX_ATTEMPTS = 8
+OPTED_OUT = 21610
+BAD_CREDENTIALS = 20003
+CREDENTIALS_RETRY = timedelta(minutes=5)
+UNCERTAIN_WAIT = timedelta(minutes=1)
+WINDOWED_KINDS = {MessageKind.WELCOME, MessageKind.CHECK_IN, MessageKind.REMINDER}
+ERROR_WORDS = {
+    21211: "the number is not a valid phone number",
+    21408: "texts to this country are not enabled",
+    21612: "the number cannot be reached by text",
+    21614: "the number is not a mobile number",
+    30003: "the phone is unreachable (off or out of service)",
+    30004: "the message was blocked by the recipient",
+    30005: "the number is unknown or no longer in service",
+    30006: "the number is a landline or cannot take texts",
+    30007: "the carrier filtered the message",
+    30008: "the carrier could not deliver it",
+}
+_logger = logging.getLogger(__name__)
+
+
+def _spec(message: Message, session: Session) -> ProtocolSpec | None:
+    if message.enrollment_id is None:
+        return None
+    enrollment = session.get(Enrollment, message.enrollment_id)
+    return spec_of(enrollment.protocol) if enrollment is not None else None
+
+
+def validity_of(message: Message) -> int | None:
+    """How long Twilio may keep trying to deliver the text (its ValidityPeriod)."""
+    session = Session.object_session(message)
+    spec = _spec(message, session) if session is not None else None
+    return spec.validity_period_seconds if spec is not None else None
+
+
+def check_sendable(session: Session, message: Message, *, now: datetime) -> str | None:
+    """None if the claimed text may go now; else put it where it belongs and say why not."""
+    if message.kind == MessageKind.ON_CALL:
+        return None
+    patient = session.get(Patient, message.patient_id) if message.patient_id else None
+    enrollment = session.get(Enrollment, message.enrollment_id) if message.enrollment_id else None
+    if patient is not None and patient.opted_out_at is not None:
+        return _cancel(message, now, "cancelled")
+    if enrollment is not None and enrollment.status == EnrollmentStatus.WITHDRAWN:
+        return _cancel(message, now, "cancelled")
+    check_in = session.get(CheckIn, message.check_in_id) if message.check_in_id else None
+    if check_in is not None and enrollment is not None:
+        refusal = _check_in_refusal(message, check_in, enrollment, now)
+        if refusal is not None:
+            return refusal
+    if patient is not None and enrollment is not None and message.kind in WINDOWED_KINDS:
+        zone, window = ZoneInfo(patient.timezone), spec_of(enrollment.protocol).window
+        if not is_in_window(now, zone, window):
+            _requeue(message, into_window(now, zone, window), count_attempt=False)
+            return "deferred"
+    return None
+
+
+def _check_in_refusal(
+    message: Message, check_in: CheckIn, enrollment: Enrollment, now: datetime
+) -> str | None:
+    if message.kind == MessageKind.CHECK_IN:
+        if check_in.status != CheckInStatus.SCHEDULED:
+            return _cancel(message, now, "cancelled")
+        if enrollment.paused_at is not None:
+            check_in.queued_at = None  # queued again when follow-up resumes
+            return _cancel(message, now, "paused")
+        lateness = timedelta(hours=spec_of(enrollment.protocol).latest_lateness_hours)
+        if now - check_in.due_at > lateness:
+            check_in.status = CheckInStatus.MISSED
+            check_in.reason = "stale"
+            check_in.ended_at = now
+            return _cancel(message, now, "stale")
+    elif check_in.status not in (CheckInStatus.SENT, CheckInStatus.PARTIAL) or check_in.ended_at:
+        return _cancel(message, now, "cancelled")
+    return None
+
+
+def _cancel(message: Message, now: datetime, outcome: str) -> str:
+    message.status = Status.CANCELLED
+    message.status_at = now
+    message.lease_until = None
+    return outcome
+
+
+def _requeue(message: Message, at: datetime, *, count_attempt: bool = True) -> None:
+    message.status = Status.PENDING
+    message.next_attempt_at = at
+    message.claimed_by = None
+    message.lease_until = None
+    if not count_attempt:
+        message.attempts = max(0, message.attempts - 1)
+
+
+def record_sent(session: Session, message: Message, sid: str, status: str, *, now: datetime) -> str:
+    """Twilio has the text: keep its SID and status; a check-in is now ``sent``."""
+    message.sid = sid
+    message.status = Status(status) if status in Status._value2member_map_ else Status.QUEUED
+    message.sent_at = now
+    message.status_at = now
+    message.lease_until = None
+    if message.kind == MessageKind.CHECK_IN and message.check_in_id is not None:
+        check_in = session.get(CheckIn, message.check_in_id)
+        if check_in is not None and check_in.status == CheckInStatus.SCHEDULED:
+            check_in.status = CheckInStatus.SENT
+            check_in.sent_at = now
+    return "sent"
+
+
+def record_failure(session: Session, message: Message, error: SendError, *, now: datetime) -> str:
+    """Decide what a refused or unanswered send means for the text and its check-in."""
+    if error.is_uncertain:
+        message.lease_until = now + UNCERTAIN_WAIT  # then checked at Twilio before any new try
+        return "uncertain"
+    if error.code == BAD_CREDENTIALS:
+        _logger.error(
+            "Twilio refused our credentials (error 20003): texts stay queued until "
+            "TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are fixed"
+        )
+        _requeue(message, now + CREDENTIALS_RETRY, count_attempt=False)
+        return "held"
+    if error.is_retryable and message.attempts < MAX_ATTEMPTS:
+        _requeue(message, now + backoff(message.attempts))
+        return "retry"
+    message.status = Status.FAILED
+    message.error_code = error.code
+    message.status_at = now
+    message.lease_until = None
+    if error.code == OPTED_OUT and message.patient_id is not None:
+        patient = session.get(Patient, message.patient_id)
+        if patient is not None:
+            opt_out(session, patient, how="the carrier reports the number unsubscribed", now=now)
+        return "opted_out"
+    fail_delivery(session, message, error.code, now=now)
+    return "failed"
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long a text waits before its next try: 30 s doubling, at most 30 minutes."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 1800))
+
+
+def fail_delivery(session: Session, message: Message, code: int | None, *, now: datetime) -> None:
+    """A text that will not arrive: fail its unanswered check-in and flag it for a nurse."""
+    if message.kind == MessageKind.ON_CALL or message.enrollment_id is None:
+        _logger.error("an on-call or staff text could not be delivered (error %s)", code)
+        return
+    words = ERROR_WORDS.get(code or 0, "it could not be delivered")
+    check_in = session.get(CheckIn, message.check_in_id) if message.check_in_id else None
+    is_unanswered = check_in is not None and check_in.status in (
+        CheckInStatus.SCHEDULED,
+        CheckInStatus.SENT,
+    )
+    if check_in is not None and is_unanswered and message.kind == MessageKind.CHECK_IN:
+        check_in.status = CheckInStatus.FAILED
+        check_in.reason = f"{words} (error {code})" if code else words
+        check_in.ended_at = now
+    enrollment = session.get(Enrollment, message.enrollment_id)
+    if enrollment is not None:
+        raise_flag(
+            session,
+            enrollment,
+            FlagKind.DELIVERY_FAILURE,
+            reason=f"A {message.kind.value.replace('_', '-')} text was not delivered: {words}"
+            + (f" (Twilio error {code})." if code else "."),
+            message_ids=(message.id,),
+            now=now,
+        )
+
+
+def record_status(
+    session: Session, message: Message, status: str, code: int | None, *, now: datetime
+) -> bool:
+    """Apply a delivery-status callback; statuses only move forward. True if it changed."""
+    if status not in Status._value2member_map_:
+        return False
+    new = Status(status)
+    if STATUS_RANK[new] <= STATUS_RANK[message.status] or message.status in _FINAL:
+        return False
+    message.status = new
+    message.status_at = now
+    if new in (Status.FAILED, Status.UNDELIVERED):
+        message.error_code = code
+        fail_delivery(session, message, code, now=now)
+    return True
+
+
+_FINAL = {Status.DELIVERED, Status.UNDELIVERED, Status.FAILED, Status.CANCELLED, Status.RECEIVED}

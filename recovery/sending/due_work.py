@@ -1,0 +1,73 @@
+"""The due-work pass: everything that has fallen due as of one instant, then the sending.
+
+``jobs`` runs it on a clock, ``flask tick`` once. Each pass records the scheduler's
+heartbeat, which monitoring and the staff pages read.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, update
+from sqlalchemy.exc import IntegrityError
+
+from recovery.flags.paging import escalate_unacknowledged
+from recovery.models import Heartbeat
+from recovery.runtime import Runtime, utc_now
+from recovery.sending.check_ins import end_waits, queue_due_check_ins, queue_reminders
+from recovery.sending.outbox import send_pending
+from recovery.sending.reconcile import reconcile_expired
+from recovery.sending.wiring import outbox_of
+
+SCHEDULER_HEARTBEAT = "due-work"
+
+
+def run_due_work(runtime: Runtime, *, now: datetime) -> Counter[str]:
+    """Do all due work once as of ``now``, record the heartbeat, and return the counts."""
+    counts = do_due_work(runtime, now=now)
+    _beat(runtime, counts)
+    return counts
+
+
+def _beat(runtime: Runtime, counts: Counter[str]) -> None:
+    """Record that a pass ran (by the wall clock: monitoring reads it)."""
+    detail = {name: number for name, number in counts.items() if number}
+    beat_at = utc_now()
+    with runtime.transaction() as session:
+        # An UPDATE answers a CursorResult, which alone knows how many rows it changed.
+        result = cast(
+            "CursorResult[Any]",
+            session.execute(
+                update(Heartbeat)
+                .where(Heartbeat.name == SCHEDULER_HEARTBEAT)
+                .values(beat_at=beat_at, detail=detail)
+            ),
+        )
+        if not result.rowcount:
+            try:
+                with session.begin_nested():
+                    session.add(Heartbeat(name=SCHEDULER_HEARTBEAT, beat_at=beat_at, detail=detail))
+            except IntegrityError:
+                pass  # another process wrote the first beat at the same moment
+
+
+def do_due_work(runtime: Runtime, *, now: datetime) -> Counter[str]:
+    """All due work once as of ``now``, then send what it queued; return the counts."""
+    counts: Counter[str] = Counter()
+    clinic, on_call = runtime.clinic, runtime.on_call
+    with runtime.transaction() as session:
+        _add(counts, "check_ins_", queue_due_check_ins(session, clinic=clinic, now=now))
+        counts["reminders_queued"] += queue_reminders(session, clinic=clinic, now=now)
+        _add(counts, "check_ins_", end_waits(session, now=now, on_call=on_call))
+        if on_call is not None:
+            counts["pages_repeated"] += escalate_unacknowledged(session, now=now, on_call=on_call)
+    _add(counts, "reconciled_", reconcile_expired(outbox_of(runtime), now=now))
+    _add(counts, "texts_", send_pending(outbox_of(runtime), now=now))
+    return counts
+
+
+def _add(counts: Counter[str], prefix: str, more: Counter[str]) -> None:
+    for name, number in more.items():
+        counts[prefix + name] += number
