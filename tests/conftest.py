@@ -26,7 +26,7 @@ from recovery.protocols.definitions import load_defaults
 from recovery.runtime import Runtime, utc_now
 from recovery.sending.wiring import gateway_of
 from recovery.staff.tokens import create_token
-from tests.twilio_server import TwilioServer
+from tests.support.twilio_server import TwilioServer
 
 SERVICE_NUMBER = "+15005550006"
 

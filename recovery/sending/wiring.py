@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from recovery.runtime import Runtime
-from recovery.sending.gateways import SmsGateway, make_gateway
+from recovery.sending.gateways import ConsoleGateway, SmsGateway
 from recovery.sending.outbox import Outbox
 from recovery.sending.pacing import Pacer
 from recovery.sending.signing import public_url
+from recovery.sending.twilio_gateway import TwilioGateway
+
+
+def make_gateway(backend: str, **twilio_settings: Any) -> SmsGateway:
+    """The gateway for SMS_BACKEND: 'console', or 'twilio' built from the Twilio settings."""
+    if backend == "console":
+        return ConsoleGateway()
+    if backend == "twilio":
+        return TwilioGateway(**twilio_settings)
+    raise ValueError(f"unknown SMS backend {backend!r}: use 'twilio' or 'console'")
 
 
 def gateway_of(runtime: Runtime) -> SmsGateway:

@@ -28,7 +28,7 @@ from werkzeug.serving import make_server
 from recovery import runtime_of
 from recovery.runtime import Runtime
 from tests.browser.chromium import CHROMIUM, launch
-from tests.staff_fixtures import ADMIN_EMAIL, NURSE_EMAIL, PASSWORD, add_user
+from tests.support.staff_fixtures import ADMIN_EMAIL, NURSE_EMAIL, PASSWORD, add_user
 
 TIMEOUT_MS = 10_000
 

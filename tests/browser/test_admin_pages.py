@@ -17,7 +17,7 @@ from recovery.runtime import Runtime, utc_now
 from recovery.states import FlagKind
 from recovery.web.vocabulary import local_time
 from tests.browser.widths import assert_fits
-from tests.staff_fixtures import ADMIN_EMAIL, NURSE_EMAIL, add_flag, enroll_patient
+from tests.support.staff_fixtures import ADMIN_EMAIL, NURSE_EMAIL, add_flag, enroll_patient
 
 pytestmark = pytest.mark.browser
 LOS_ANGELES = "America/Los_Angeles"

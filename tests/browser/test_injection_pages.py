@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from recovery.models import Patient
 from recovery.runtime import Runtime, utc_now
 from recovery.states import FlagKind
-from tests.staff_fixtures import ADMIN_EMAIL, add_flag
+from tests.support.staff_fixtures import ADMIN_EMAIL, add_flag
 
 pytestmark = pytest.mark.browser
 

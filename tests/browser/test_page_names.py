@@ -11,7 +11,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from recovery.runtime import Runtime
 from recovery.states import FlagKind
-from tests.staff_fixtures import ADMIN_EMAIL, NURSE_EMAIL, add_flag, answer, enroll_patient
+from tests.support.staff_fixtures import ADMIN_EMAIL, NURSE_EMAIL, add_flag, answer, enroll_patient
 
 pytestmark = pytest.mark.browser
 ENROLLMENT_FIELDS = (

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from recovery.runtime import Runtime, utc_now
 from tests.browser.widths import assert_fits
-from tests.staff_fixtures import NURSE_EMAIL, answer, enroll_patient
+from tests.support.staff_fixtures import NURSE_EMAIL, answer, enroll_patient
 
 pytestmark = pytest.mark.browser
 

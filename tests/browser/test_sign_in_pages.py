@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from recovery.runtime import Runtime, utc_now
-from tests.staff_fixtures import ADMIN_EMAIL, NURSE_EMAIL, PASSWORD, beat
+from tests.support.staff_fixtures import ADMIN_EMAIL, NURSE_EMAIL, PASSWORD, beat
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from recovery.runtime import Runtime
 from recovery.states import FlagKind
-from tests.staff_fixtures import NURSE_EMAIL, add_flag, answer, enroll_patient
+from tests.support.staff_fixtures import NURSE_EMAIL, add_flag, answer, enroll_patient
 
 pytestmark = pytest.mark.browser
 REFRESH_MS = 31_000

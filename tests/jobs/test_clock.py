@@ -20,7 +20,7 @@ from recovery import create_app
 from recovery.models import Heartbeat, Message
 from recovery.states import MessageKind, MessageStatus
 from tests.conftest import free_port
-from tests.factories import MORNING, enroll_patient
+from tests.support.factories import MORNING, enroll_patient
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -30,7 +30,7 @@ from tests.perf.data import ZONE, add_wave
 from tests.perf.databases import DATABASE_NAMES, fresh_database, fresh_sqlite
 from tests.perf.plan import Plan
 from tests.perf.processes import flask, service_env
-from tests.twilio_server import TwilioServer
+from tests.support.twilio_server import TwilioServer
 
 LATENCY = 0.15  # seconds the test server takes to answer each create, like Twilio
 WAVE_AT = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)  # 10:00 in Los Angeles: inside the window

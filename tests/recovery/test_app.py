@@ -18,10 +18,10 @@ from recovery.models import Enrollment, Flag, Message, Patient
 from recovery.sending.due_work import run_due_work
 from recovery.sending.signing import public_url, sign
 from recovery.states import Direction, FlagKind, FlagStatus, MessageKind, MessageStatus
-from tests.factories import MORNING, enroll_patient
-from tests.staff_client import post, sign_in
-from tests.staff_fixtures import NURSE_EMAIL, add_user
-from tests.webhooks.sms_client import twilio_form
+from tests.support.factories import MORNING, enroll_patient
+from tests.support.sms_client import twilio_form
+from tests.support.staff_client import post, sign_in
+from tests.support.staff_fixtures import NURSE_EMAIL, add_user
 
 ROOT = Path(__file__).resolve().parents[2]
 PHONE = "+14155550123"

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from recovery.models import CheckIn, Enrollment
 from recovery.sending.due_work import run_due_work
 from recovery.states import CheckInStatus
-from tests.factories import MORNING, enroll_patient, phone_number
-from tests.webhooks.sms_client import post_sms
+from tests.support.factories import MORNING, enroll_patient, phone_number
+from tests.support.sms_client import post_sms
 
 PATIENTS = 6
 

@@ -15,8 +15,8 @@ from recovery.models import Base, Flag, Message
 from recovery.sending.due_work import run_due_work
 from recovery.sending.signing import public_url, sign
 from recovery.states import Direction, MessageKind, MessageStatus
-from tests.factories import MORNING, enroll_patient
-from tests.webhooks.sms_client import PATH, twilio_form
+from tests.support.factories import MORNING, enroll_patient
+from tests.support.sms_client import PATH, twilio_form
 
 FUZZ = hypothesis_settings(
     max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from recovery.models import CheckIn, Flag, Patient
 from recovery.sending.due_work import run_due_work
 from recovery.states import FlagKind, Severity
-from tests.factories import MORNING, enroll_patient
-from tests.webhooks.sms_client import post_sms
+from tests.support.factories import MORNING, enroll_patient
+from tests.support.sms_client import post_sms
 
 PHONE = "+14155550123"
 

@@ -16,8 +16,8 @@ from recovery.sending.due_work import run_due_work
 from recovery.sending.signing import public_url, sign
 from recovery.states import CheckInStatus, Direction, FlagKind, MessageKind, Severity
 from tests.conftest import with_settings
-from tests.factories import MORNING, enroll_patient
-from tests.webhooks.sms_client import PATH, post_sms, replies, twilio_form
+from tests.support.factories import MORNING, enroll_patient
+from tests.support.sms_client import PATH, post_sms, replies, twilio_form
 
 PHONE = "+14155550123"
 

@@ -10,8 +10,8 @@ from recovery import runtime_of
 from recovery.models import CheckIn, Flag, Message
 from recovery.sending.due_work import run_due_work
 from recovery.states import CheckInStatus, FlagKind, MessageKind, MessageStatus
-from tests.factories import MORNING, enroll_patient, phone_number
-from tests.twilio_http import post_signed_form
+from tests.support.factories import MORNING, enroll_patient, phone_number
+from tests.support.twilio_http import post_signed_form
 
 
 @pytest.fixture

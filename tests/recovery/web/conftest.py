@@ -6,8 +6,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from recovery.runtime import Runtime
-from tests.staff_client import sign_in
-from tests.staff_fixtures import ADMIN_EMAIL, NURSE_EMAIL, add_user
+from tests.support.staff_client import sign_in
+from tests.support.staff_fixtures import ADMIN_EMAIL, NURSE_EMAIL, add_user
 
 
 @pytest.fixture

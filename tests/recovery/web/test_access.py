@@ -15,8 +15,14 @@ from recovery.models import ApiToken, AuditEvent, Protocol, StaffUser
 from recovery.runtime import Runtime, utc_now
 from recovery.states import FlagKind
 from recovery.web.access import SEEN_KEY, is_expired, safe_next
-from tests.staff_client import csrf_token, post, sign_in
-from tests.staff_fixtures import ADMIN_EMAIL, NURSE_EMAIL, add_flag, add_user, enroll_patient
+from tests.support.staff_client import csrf_token, post, sign_in
+from tests.support.staff_fixtures import (
+    ADMIN_EMAIL,
+    NURSE_EMAIL,
+    add_flag,
+    add_user,
+    enroll_patient,
+)
 
 # Every GET page, and what a nurse gets (admins get 200, or the same redirect).
 PAGES = [

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from recovery.models import ApiToken, AuditEvent, StaffUser
 from recovery.runtime import utc_now
-from tests.staff_client import post, sign_in, text
-from tests.staff_fixtures import PASSWORD, add_user
+from tests.support.staff_client import post, sign_in, text
+from tests.support.staff_fixtures import PASSWORD, add_user
 
 
 def _actions(runtime) -> list[str]:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from datetime import timedelta
 from recovery.runtime import utc_now
 from recovery.staff.audit import record_event
 from recovery.web.audit_views import PAGE_SIZE
-from tests.staff_client import text
+from tests.support.staff_client import text
 
 
 def _add(runtime, count: int, **fields) -> None:  # type: ignore[no-untyped-def]

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from recovery.models import AuditEvent, StaffUser
 from recovery.runtime import utc_now
-from tests.staff_client import csrf_token, post, sign_in, text
-from tests.staff_fixtures import NURSE_EMAIL, PASSWORD
+from tests.support.staff_client import csrf_token, post, sign_in, text
+from tests.support.staff_fixtures import NURSE_EMAIL, PASSWORD
 
 REFUSAL = "Wrong email or password."
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from recovery.models import AuditEvent, CheckIn, Enrollment, Patient
-from tests.staff_client import post, text
+from tests.support.staff_client import post, text
 
 GOOD = {
     "name": "Maria Lopez",

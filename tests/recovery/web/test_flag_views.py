@@ -11,8 +11,8 @@ from sqlalchemy import select
 from recovery.models import AuditEvent, Flag
 from recovery.runtime import utc_now
 from recovery.states import FlagKind, FlagStatus
-from tests.staff_client import post, text
-from tests.staff_fixtures import NURSE_EMAIL, add_flag, answer, beat, enroll_patient
+from tests.support.staff_client import post, text
+from tests.support.staff_fixtures import NURSE_EMAIL, add_flag, answer, beat, enroll_patient
 
 
 @pytest.fixture

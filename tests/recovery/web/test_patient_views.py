@@ -14,8 +14,8 @@ from recovery.patients.consent import opt_out
 from recovery.runtime import utc_now
 from recovery.states import CheckInStatus, EnrollmentStatus, FlagKind
 from recovery.web.patient_record import plain_letters
-from tests.staff_client import post, text
-from tests.staff_fixtures import answer, enroll_patient
+from tests.support.staff_client import post, text
+from tests.support.staff_fixtures import answer, enroll_patient
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from recovery.models import AuditEvent, CheckIn, Enrollment, Protocol
 from recovery.protocols.definitions import default_definitions
 from recovery.protocols.segments import encoding, segment_count
 from recovery.runtime import utc_now
-from tests.staff_client import post, text
-from tests.staff_fixtures import enroll_patient
+from tests.support.staff_client import post, text
+from tests.support.staff_fixtures import enroll_patient
 
 DEFAULT = next(d for d in default_definitions() if d["name"] == "vertebroplasty")
 

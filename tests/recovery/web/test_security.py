@@ -14,8 +14,8 @@ from recovery import create_app
 from recovery.models import AuditEvent, Enrollment, Flag, StaffUser
 from recovery.states import EnrollmentStatus, FlagKind, FlagStatus
 from recovery.web.security import CONTENT_SECURITY_POLICY
-from tests.staff_client import csrf_token, sign_in, text
-from tests.staff_fixtures import NURSE_EMAIL, PASSWORD, add_flag, enroll_patient
+from tests.support.staff_client import csrf_token, sign_in, text
+from tests.support.staff_fixtures import NURSE_EMAIL, PASSWORD, add_flag, enroll_patient
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "recovery" / "templates"
 

@@ -15,8 +15,8 @@ from recovery.runtime import utc_now
 from recovery.sending.signing import is_signed, public_url
 from recovery.states import CheckInStatus, Direction, MessageStatus
 from recovery.web.simulator import twilio_params, twiml_message
-from tests.staff_client import post, sign_in, text
-from tests.staff_fixtures import NURSE_EMAIL, add_user, enroll_patient
+from tests.support.staff_client import post, sign_in, text
+from tests.support.staff_fixtures import NURSE_EMAIL, add_user, enroll_patient
 
 
 def test_the_thread_shows_texts_that_reached_the_phone(nurse_client, runtime) -> None:

@@ -12,7 +12,7 @@ from recovery.patients.consent import opt_out
 from recovery.patients.follow_up import FollowUpError, pause, reinstate, resume, withdraw
 from recovery.runtime import Runtime, utc_now
 from recovery.states import CheckInStatus, EnrollmentStatus, MessageStatus
-from tests.staff_fixtures import answer, enroll_patient, enrollment_of
+from tests.support.staff_fixtures import answer, enroll_patient, enrollment_of
 
 ACTOR = "user:1:nurse@example.org"
 

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from recovery import runtime_of
 from recovery.models import CheckIn, Flag, Message, Patient
 from recovery.sending.due_work import run_due_work
-from recovery.sending.gateways import TwilioGateway
+from recovery.sending.twilio_gateway import TwilioGateway
 from recovery.sending.wiring import gateway_of
 from recovery.states import CheckInStatus, FlagKind, MessageKind
-from tests.factories import MORNING, enroll_patient, phone_number
+from tests.support.factories import MORNING, enroll_patient, phone_number
 
 CHECK_IN_WORDS = "how bad was your back pain on average"
 

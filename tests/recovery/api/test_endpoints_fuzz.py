@@ -15,8 +15,8 @@ from recovery import MAX_MACHINE_REQUEST_BYTES
 from recovery.flags.lifecycle import raise_flag
 from recovery.models import AuditEvent, Base, CheckIn, Enrollment, Flag, Message, Patient
 from recovery.states import FlagKind
-from tests.factories import MORNING, enroll_patient, phone_number
-from tests.recovery.test_api import BODY
+from tests.recovery.api.test_endpoints import BODY
+from tests.support.factories import MORNING, enroll_patient, phone_number
 
 FUZZ = hypothesis_settings(
     max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

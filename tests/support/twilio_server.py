@@ -28,8 +28,8 @@ from email.message import Message
 from typing import Self
 from urllib.parse import parse_qs
 
-from tests.twilio_http import LoopbackServer, Reply, post_signed_form
-from tests.twilio_messages import (
+from tests.support.twilio_http import LoopbackServer, Reply, post_signed_form
+from tests.support.twilio_messages import (
     API_VERSION,
     MessageStore,
     StoredMessage,

@@ -10,7 +10,7 @@ from recovery.models import CheckIn, Enrollment, Flag, Heartbeat
 from recovery.runtime import Runtime, utc_now
 from recovery.staff.accounts import create_user
 from recovery.states import SEVERITY_RANK, CheckInStatus, FlagKind, FlagStatus, Severity
-from tests import factories
+from tests.support import factories
 
 PASSWORD = "correct-horse-battery"
 NURSE_EMAIL = "nurse@example.org"

@@ -13,16 +13,10 @@ from typing import Any
 
 import pytest
 
-from recovery.sending.gateways import (
-    DEFAULT_API_URL,
-    ConsoleGateway,
-    SendError,
-    SentText,
-    TwilioApiHttpClient,
-    TwilioGateway,
-    make_gateway,
-)
-from tests.twilio_server import TwilioServer
+from recovery.sending.gateways import ConsoleGateway, SendError, SentText
+from recovery.sending.twilio_gateway import DEFAULT_API_URL, TwilioApiHttpClient, TwilioGateway
+from recovery.sending.wiring import make_gateway
+from tests.support.twilio_server import TwilioServer
 
 SENDER = "+15005550006"
 SERVICE = "MG" + "ab" * 16

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from recovery import create_app
 from recovery.runtime import utc_now
 from tests.conftest import free_port, with_settings
-from tests.staff_fixtures import beat
+from tests.support.staff_fixtures import beat
 
 
 def test_health_is_503_when_the_database_does_not_answer(settings) -> None:

@@ -12,7 +12,7 @@ from recovery.flags.lifecycle import raise_flag
 from recovery.models import Enrollment
 from recovery.runtime import utc_now
 from recovery.states import FlagKind
-from tests.recovery.test_api import BODY
+from tests.recovery.api.test_endpoints import BODY
 
 TOP_LEVEL_WORDS = {
     "openapi", "info", "jsonSchemaDialect", "servers", "paths", "webhooks", "components",

@@ -10,7 +10,7 @@ from recovery.flags.worklist import worklist
 from recovery.models import Flag
 from recovery.runtime import Runtime, utc_now
 from recovery.states import FlagKind, FlagStatus
-from tests.staff_fixtures import add_flag, answer, enroll_patient
+from tests.support.staff_fixtures import add_flag, answer, enroll_patient
 
 KINDS = (FlagKind.NO_RESPONSE, FlagKind.PERSISTENT_PAIN, FlagKind.RED_FLAG_SYMPTOMS)
 

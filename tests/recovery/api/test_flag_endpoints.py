@@ -13,7 +13,7 @@ from recovery.patients.enrollment import enroll
 from recovery.patients.validation import EnrollmentRequest
 from recovery.runtime import Runtime
 from recovery.states import FlagKind, FlagStatus
-from tests.staff_fixtures import answer
+from tests.support.staff_fixtures import answer
 
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
 

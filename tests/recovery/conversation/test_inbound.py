@@ -8,7 +8,7 @@ from recovery.conversation.inbound import InboundText, store_inbound
 from recovery.models import Enrollment, Message
 from recovery.runtime import Runtime
 from recovery.states import Direction, MessageStatus
-from tests.factories import MORNING, enroll_patient
+from tests.support.factories import MORNING, enroll_patient
 
 PHONE = "+14155550123"
 

@@ -21,9 +21,9 @@ from recovery.sending.due_work import run_due_work
 from recovery.sending.outbox import claim
 from recovery.sending.wiring import gateway_of
 from recovery.states import CheckInStatus, MessageKind
-from tests.factories import MORNING, enroll_patient, phone_number
+from tests.support.factories import MORNING, enroll_patient, phone_number
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CHECK_IN_WORDS = "how bad was your back pain on average"
 
 

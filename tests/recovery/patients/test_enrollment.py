@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from recovery.models import CheckIn, Message
 from recovery.states import OPTED_OUT_REASON, CheckInStatus, MessageKind
-from tests.factories import MORNING, enroll_patient
-from tests.webhooks.sms_client import post_sms
+from tests.support.factories import MORNING, enroll_patient
+from tests.support.sms_client import post_sms
 
 PHONE = "+14155550123"
 

@@ -29,15 +29,15 @@ from recovery.models import CheckIn, Flag, Message
 from recovery.protocols.definitions import load_defaults
 from recovery.runtime import utc_now
 from recovery.sending.due_work import run_due_work
-from recovery.sending.gateways import TwilioGateway
+from recovery.sending.twilio_gateway import TwilioGateway
 from recovery.states import CheckInStatus, Direction, FlagKind, MessageStatus
 from tests.conftest import TEST_DATABASE_URL, with_settings
-from tests.factories import MORNING, enroll_patient, phone_number
-from tests.recovery.test_sending import check_in_texts, use_gateway
-from tests.twilio_server import TwilioServer
-from tests.webhooks.sms_client import PATH, twilio_form
+from tests.recovery.sending.test_sending import check_in_texts, use_gateway
+from tests.support.factories import MORNING, enroll_patient, phone_number
+from tests.support.sms_client import PATH, twilio_form
+from tests.support.twilio_server import TwilioServer
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 IS_ROOT = os.geteuid() == 0
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from tests.staff_fixtures import PASSWORD
+from tests.support.staff_fixtures import PASSWORD
 
 TOKEN_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 

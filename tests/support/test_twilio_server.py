@@ -20,10 +20,10 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
-from recovery.sending.gateways import TwilioApiHttpClient, make_twilio_client
-from tests.twilio_http import LoopbackServer, Reply
-from tests.twilio_messages import count_segments
-from tests.twilio_server import TwilioServer
+from recovery.sending.twilio_gateway import TwilioApiHttpClient, make_twilio_client
+from tests.support.twilio_http import LoopbackServer, Reply
+from tests.support.twilio_messages import count_segments
+from tests.support.twilio_server import TwilioServer
 
 SENDER = "+15005550006"
 PATIENT = "+15625550123"

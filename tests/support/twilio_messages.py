@@ -1,6 +1,6 @@
 """Twilio's Messages resource without the HTTP: validation, storage, listing and paging.
 
-The stand-in for Twilio in `tests.twilio_server` keeps its messages here. Field names, error
+The stand-in for Twilio in `tests.support.twilio_server` keeps its messages here. Field names, error
 codes and message shapes follow Twilio's 2010-04-01 API (its OpenAPI description and error
 dictionary); only what this project relies on is modelled.
 """

@@ -1,8 +1,8 @@
 """A corpus of patient replies, read the way a nurse would read them.
 
-The cases live as data beside this file: corpus_pain.py and corpus_activity.py (answers),
-corpus_signs.py (warning signs), corpus_keywords.py (keywords and requests to stop), and
-corpus_blind.py and corpus_spec.py (replies written without looking at the others, to check
+The cases live as data in corpora/ beside this file (read by corpus.py): pain.json and
+activity.json (answers), signs.json (warning signs), keywords.json (keywords and requests to
+stop), and blind.json and spec.json (replies written without looking at the others, to check
 that reading generalizes).
 """
 
@@ -18,33 +18,29 @@ from recovery.understanding.keywords import (
 )
 from recovery.understanding.parsing import Reading, read_reply
 from recovery.understanding.warning_signs import find_warning_signs
-from tests.recovery.corpus_activity import ACTIVITY_REPLIES as _ACTIVITY
-from tests.recovery.corpus_blind import (
-    BLIND_ACTIVITY_REPLIES,
-    BLIND_KEYWORD_TEXTS,
-    BLIND_PAIN_REPLIES,
-    BLIND_SIGN_TEXTS,
-    SECOND_ACTIVITY_REPLIES,
-    SECOND_KEYWORD_TEXTS,
-    SECOND_PAIN_REPLIES,
-    SECOND_SIGN_TEXTS,
-)
-from tests.recovery.corpus_keywords import KEYWORD_TEXTS as _KEYWORDS
-from tests.recovery.corpus_pain import PAIN_REPLIES as _PAIN
-from tests.recovery.corpus_signs import SIGN_TEXTS as _SIGNS
-from tests.recovery.corpus_spec import (
-    SPEC_ACTIVITY_REPLIES,
-    SPEC_KEYWORD_TEXTS,
-    SPEC_PAIN_REPLIES,
-    SPEC_SIGN_TEXTS,
-)
+from tests.recovery.understanding import corpus
 
-PAIN_REPLIES = _PAIN + BLIND_PAIN_REPLIES + SECOND_PAIN_REPLIES + SPEC_PAIN_REPLIES
-ACTIVITY_REPLIES = (
-    _ACTIVITY + BLIND_ACTIVITY_REPLIES + SECOND_ACTIVITY_REPLIES + SPEC_ACTIVITY_REPLIES
+PAIN_REPLIES = (
+    corpus.PAIN_REPLIES
+    + corpus.BLIND_PAIN_REPLIES
+    + corpus.SECOND_PAIN_REPLIES
+    + corpus.SPEC_PAIN_REPLIES
 )
-SIGN_TEXTS = _SIGNS + BLIND_SIGN_TEXTS + SECOND_SIGN_TEXTS + SPEC_SIGN_TEXTS
-KEYWORD_TEXTS = _KEYWORDS + BLIND_KEYWORD_TEXTS + SECOND_KEYWORD_TEXTS + SPEC_KEYWORD_TEXTS
+ACTIVITY_REPLIES = (
+    corpus.ACTIVITY_REPLIES
+    + corpus.BLIND_ACTIVITY_REPLIES
+    + corpus.SECOND_ACTIVITY_REPLIES
+    + corpus.SPEC_ACTIVITY_REPLIES
+)
+SIGN_TEXTS = (
+    corpus.SIGN_TEXTS + corpus.BLIND_SIGN_TEXTS + corpus.SECOND_SIGN_TEXTS + corpus.SPEC_SIGN_TEXTS
+)
+KEYWORD_TEXTS = (
+    corpus.KEYWORD_TEXTS
+    + corpus.BLIND_KEYWORD_TEXTS
+    + corpus.SECOND_KEYWORD_TEXTS
+    + corpus.SPEC_KEYWORD_TEXTS
+)
 
 
 def _ids(cases: list[tuple[object, ...]]) -> list[str]:
