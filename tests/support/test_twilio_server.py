@@ -371,7 +371,8 @@ def test_auto_callbacks_report_sent_then_delivered_or_undelivered(
         assert second.params["ErrorCode"] == "30005"
 
 
-def test_a_hundred_concurrent_creates_at_150_ms_run_at_over_400_a_second() -> None:
+def test_a_hundred_creates_at_150_ms_are_answered_side_by_side() -> None:
+    # How fast is the benchmarks' question (make bench); here: a hundred really in flight.
     local = threading.local()
     sessions: list[requests.Session] = []
 
@@ -384,16 +385,13 @@ def test_a_hundred_concurrent_creates_at_150_ms_run_at_over_400_a_second() -> No
         ).status_code
 
     with TwilioServer(latency=0.15) as server:
-        started = time.monotonic()
         with ThreadPoolExecutor(max_workers=100) as pool:
             statuses = list(pool.map(create, range(1000)))
-        elapsed = time.monotonic() - started
         for session in sessions:
             session.close()
         assert statuses == [201] * 1000
         assert server.create_counts == {"created": 1000}
         assert server.max_in_flight == 100
-        assert 1000 / elapsed > 400
 
 
 def test_stats_count_outcomes_and_arrival_and_acceptance_times(
