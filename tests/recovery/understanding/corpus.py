@@ -12,31 +12,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from recovery.understanding.warning_sign_patterns import (
-    BLEEDING,
-    BREATHING,
-    CANT_WALK,
-    CHEST_PAIN,
-    CONTINENCE,
-    FEVER,
-    LEG_WEAKNESS,
-    NEEDLE_SITE,
-    NUMBNESS,
-    SUDDEN_PAIN,
-)
+from recovery.understanding import warning_sign_patterns
 
 CORPORA = Path(__file__).with_name("corpora")
+# Each sign by the name of its constant (LEG_WEAKNESS), as the files write it.
 SIGNS_BY_NAME = {
-    "LEG_WEAKNESS": LEG_WEAKNESS,
-    "NUMBNESS": NUMBNESS,
-    "CANT_WALK": CANT_WALK,
-    "CONTINENCE": CONTINENCE,
-    "CHEST_PAIN": CHEST_PAIN,
-    "BREATHING": BREATHING,
-    "FEVER": FEVER,
-    "NEEDLE_SITE": NEEDLE_SITE,
-    "BLEEDING": BLEEDING,
-    "SUDDEN_PAIN": SUDDEN_PAIN,
+    name: value
+    for name, value in vars(warning_sign_patterns).items()
+    if name.isupper() and isinstance(value, str) and value in warning_sign_patterns.SIGNS
 }
 ANSWER_FIELDS = ("reply", "pain", "activity")
 SIGN_FIELDS = ("text", "outcome", "sign")
