@@ -119,6 +119,7 @@ class FlagKind(StrEnum):
     DELIVERY_FAILURE = "delivery_failure"
     OPTED_OUT = "opted_out"
     NEEDS_REVIEW = "needs_review"
+    PATIENT_COMMENT = "patient_comment"
 
 
 class Severity(StrEnum):

@@ -17,8 +17,8 @@ from recovery.models import CheckIn, Enrollment
 from recovery.patients.follow_up import complete_if_done
 from recovery.protocols.definitions import spec_of
 from recovery.states import CheckInStatus, FlagKind, Severity
-from recovery.understanding.corrections import is_correction
-from recovery.understanding.parsing import Question, Reading, read_reply
+from recovery.understanding.parsing import Question, Reading
+from recovery.understanding.understand import read_answer
 
 
 def take_answers(turn: Turn, *, warning: Severity | None = None) -> None:
@@ -47,6 +47,21 @@ def take_answers(turn: Turn, *, warning: Severity | None = None) -> None:
         turn.flag(FlagKind.NEEDS_REVIEW, f"A text came with no check-in open: {_quote(turn)}")
     if warning != Severity.URGENT:
         turn.say("received")
+
+
+def record_answers(turn: Turn) -> None:
+    """Record the answers a text gives, asking nothing more (the text also opts out)."""
+    enrollment = turn.enrollment
+    if enrollment is None:
+        return
+    check_in = open_check_in(enrollment) or late_check_in(enrollment, turn.now)
+    if check_in is None:
+        return
+    said = len(turn.replies)
+    if _record(check_in, _read(turn.message.body, _expecting(check_in))):
+        turn.message.check_in_id = check_in.id
+        _move_on(turn, check_in)
+    del turn.replies[said:]
 
 
 def open_check_in(enrollment: Enrollment) -> CheckIn | None:
@@ -129,12 +144,8 @@ def _move_on(turn: Turn, check_in: CheckIn) -> None:
 
 
 def _read(body: str, expecting: Question) -> Reading:
-    """The reply read for the open question; a corrected pain score ("sorry, I meant 6")
-    when the activity question is open and nothing answers it."""
-    reading = read_reply(body, expecting)
-    if expecting == "activity" and reading == Reading() and is_correction(body):
-        return read_reply(body, "pain")
-    return reading
+    """The reply read for the open question (a correction of the pain score included)."""
+    return read_answer(body, expecting)
 
 
 def _answer_late(turn: Turn, check_in: CheckIn) -> bool:

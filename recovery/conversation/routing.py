@@ -1,51 +1,64 @@
 """Answering a patient's text: keywords, warning signs, then the check-in's questions.
 
-The order matters. A keyword (STOP, START, HELP) is only ever a keyword. Warning signs are
-looked for in every other text, whatever the check-in's state. A picture always goes to a
-nurse. What is left is read as the answer to the question the open check-in waits on: pain
-first, then activity.
+The order matters. A phone's reaction (`Liked “…”`) quotes our own text and is only kept.
+A keyword (STOP, START, HELP) is only ever a keyword. Warning signs are looked for in every
+other text, whatever the check-in's state. A picture always goes to a nurse. What is left is
+read as the answer to the question the open check-in waits on: pain first, then activity.
+Words left over once all that is done make the text a comment, and a nurse reads it.
 """
 
 from __future__ import annotations
 
-from recovery.conversation.answers import take_answers
+from recovery.conversation.answers import record_answers, take_answers
 from recovery.conversation.turns import Turn, quote
 from recovery.patients.consent import opt_in, opt_out
 from recovery.states import FlagKind, Severity
-from recovery.understanding.keywords import (
-    Keyword,
-    is_help_request,
-    is_start_request,
-    is_stop_request,
-    match_keyword,
-)
-from recovery.understanding.warning_signs import WarningSign, find_warning_signs
+from recovery.understanding.keywords import Keyword
+from recovery.understanding.understand import Understanding, understand
+from recovery.understanding.warning_signs import WarningSign
 
 TWILIO_OPT_OUT_TYPES = {"STOP": Keyword.OPT_OUT, "START": Keyword.OPT_IN, "HELP": Keyword.HELP}
+# Flags whose reason quotes the text: with one of these, a nurse already reads every word.
+QUOTING_FLAGS = frozenset({FlagKind.RED_FLAG_SYMPTOMS, FlagKind.NEEDS_REVIEW})
 
 
 def answer_text(turn: Turn) -> list[str]:
     """Do what the text asks or tells, and return the replies to send."""
-    keyword = _keyword(turn)
+    found = understand(turn.message.body, None)
+    if found.is_reaction:
+        return turn.replies  # it quotes our own text: kept, and nothing more
+    keyword = _keyword(turn, found)
     if keyword is not None:
         _obey(turn, keyword)
         return turn.replies
-    signs = find_warning_signs(turn.message.body)
-    if signs:
-        _warn(turn, signs)
-    if is_stop_request(turn.message.body):
-        opt_out(turn.session, turn.patient, how="asked in words to stop", now=turn.now)
+    if found.signs:
+        _warn(turn, list(found.signs))
+    if found.asks_to_stop:
+        record_answers(turn)
+        opt_out(
+            turn.session,
+            turn.patient,
+            how="asked in words to stop",
+            now=turn.now,
+            words=quote(turn.message.body),
+            message_ids=(turn.message.id,),
+        )
         turn.say("opt_out_confirmation")
         return turn.replies
-    if not signs and is_start_request(turn.message.body):
+    if found.asks_to_start:
         opt_in(turn.session, turn.patient, how="asked in words to start again", now=turn.now)
         return turn.replies
-    if not signs and is_help_request(turn.message.body):
+    if found.asks_for_help:
         turn.say("help")
         return turn.replies
     if attachment_count(turn.message.raw) and _note_attachments(turn):
         return turn.replies
-    take_answers(turn, warning=_severity(signs))
+    take_answers(turn, warning=_severity(list(found.signs)))
+    if found.is_comment and not QUOTING_FLAGS.intersection(turn.flagged):
+        turn.flag(
+            FlagKind.PATIENT_COMMENT,
+            f"The patient wrote more than an answer: {quote(turn.message.body)}",
+        )
     return turn.replies
 
 
@@ -74,9 +87,9 @@ def _severity(signs: list[WarningSign]) -> Severity | None:
     return Severity.HIGH if all(sign.is_negated for sign in signs) else Severity.URGENT
 
 
-def _keyword(turn: Turn) -> Keyword | None:
+def _keyword(turn: Turn, found: Understanding) -> Keyword | None:
     opt_out_type = (turn.message.raw or {}).get("OptOutType", "").strip().upper()
-    return TWILIO_OPT_OUT_TYPES.get(opt_out_type) or match_keyword(turn.message.body)
+    return TWILIO_OPT_OUT_TYPES.get(opt_out_type) or found.keyword
 
 
 def _obey(turn: Turn, keyword: Keyword) -> None:

@@ -28,6 +28,7 @@ class Turn:
     on_call: OnCall | None
     now: datetime
     replies: list[str] = field(default_factory=list)
+    flagged: list[FlagKind] = field(default_factory=list)
 
     @property
     def spec(self) -> ProtocolSpec | None:
@@ -51,6 +52,7 @@ class Turn:
     def flag(self, kind: FlagKind, reason: str, **options: object) -> None:
         """Raise a flag on the enrollment, citing this text."""
         if self.enrollment is not None:
+            self.flagged.append(kind)
             raise_flag(
                 self.session,
                 self.enrollment,

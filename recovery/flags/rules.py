@@ -26,6 +26,7 @@ DEFAULT_SEVERITY = {
     FlagKind.DELIVERY_FAILURE: Severity.NORMAL,
     FlagKind.OPTED_OUT: Severity.NORMAL,
     FlagKind.NEEDS_REVIEW: Severity.NORMAL,
+    FlagKind.PATIENT_COMMENT: Severity.NORMAL,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -30,8 +31,20 @@ def active_enrollments(session: Session, patient: Patient) -> list[Enrollment]:
     return list(session.scalars(query))
 
 
-def opt_out(session: Session, patient: Patient, *, how: str, now: datetime) -> bool:
-    """Stop all texts to the patient: cancel what is unsent, flag it. False if already out."""
+def opt_out(
+    session: Session,
+    patient: Patient,
+    *,
+    how: str,
+    now: datetime,
+    words: str = "",
+    message_ids: Iterable[int] = (),
+) -> bool:
+    """Stop all texts to the patient: cancel what is unsent, flag it. False if already out.
+
+    ``words`` are the patient's own, quoted on the flag (not in the audit log) when they asked
+    in a sentence, which may say more than "stop" ("my father passed away, stop these").
+    """
     if patient.opted_out_at is not None:
         return False
     patient.opted_out_at = now
@@ -53,8 +66,10 @@ def opt_out(session: Session, patient: Patient, *, how: str, now: datetime) -> b
             session,
             enrollment,
             FlagKind.OPTED_OUT,
-            reason=f"The patient opted out of texts ({how}); no more check-ins will reach them.",
+            reason=f"The patient opted out of texts ({how}); no more check-ins will reach them."
+            + (f" The patient wrote: {words}" if words else ""),
             now=now,
+            message_ids=message_ids,
         )
     _audit(session, patient, "patient.opt_out", how, now)
     return True

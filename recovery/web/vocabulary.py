@@ -18,6 +18,7 @@ KIND_WORDS = {
     FlagKind.DELIVERY_FAILURE: "Delivery failure",
     FlagKind.OPTED_OUT: "Opted out",
     FlagKind.NEEDS_REVIEW: "Needs review",
+    FlagKind.PATIENT_COMMENT: "Patient comment",
 }
 ACTIVITY_WORDS = {
     1: "In bed most of the day",
