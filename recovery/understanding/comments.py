@@ -55,7 +55,8 @@ DAY_WORDS = word_set(
     neighborhood stairs steps cane walker wheelchair little few times once twice mostly most
     all whole entire some did do done dishes laundry cooking cooked cook chores errands
     casa cocina sala sillon sofa cama bano cuarto recamara patio jardin calle cuadra tienda
-    mercado iglesia misa parque afuera fuera escaleras baston andador andadera silla ruedas camine camino
+    mercado iglesia misa parque afuera fuera escaleras baston andador andadera silla ruedas
+    camine camino
     caminar caminando anduve anduvo ande salir sali salio salimos fui fue fuimos quede quedo
     estuve estuvo acostado acostada levante levanto sentado sentada todo toda casi veces vez
     """
@@ -96,4 +97,3 @@ def unaccounted_words(text: str) -> list[str]:
         and number_word_value(token.text) is None
         and not any(start <= token.start and token.end <= end for start, end in used)
     ]
-
