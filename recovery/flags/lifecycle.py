@@ -4,11 +4,13 @@ At most one flag per enrollment and kind is not resolved (``uq_flags_one_open_pe
 Raising a kind that already has one adds the new evidence to it, takes the newest reason
 and raises its severity if the new evidence is worse; severity is never lowered, and
 evidence less severe than the flag keeps the reason that explains the flag's severity.
-An acknowledged flag whose severity rises goes back to ``open`` (and loses its
-acknowledgement) so that it returns to the top of the worklist; new evidence that is not
-worse leaves it acknowledged. A resolved flag stays resolved: the same kind raised again
-makes a new flag, though evaluating the same answers again never revives a flag that a
-nurse resolved over those very check-ins. An urgent open flag pages the on-call nurse
+An acknowledged flag that gets new evidence (another text, another check-in) or a higher
+severity goes back to ``open`` (and loses its acknowledgement), its reason saying what is
+new since it was acknowledged, so that it returns to the worklist's Open tab; an urgent one
+pages the on-call nurse again. Evaluating the same evidence again changes nothing. A
+resolved flag stays resolved: the same kind raised again makes a new flag, though
+evaluating the same answers again never revives a flag that a nurse resolved over those
+very check-ins. An urgent open flag pages the on-call nurse
 (``paging``).
 """
 
@@ -138,7 +140,8 @@ def _update(
     is_worse = SEVERITY_RANK[severity] > flag.severity_rank
     is_less_severe = SEVERITY_RANK[severity] < flag.severity_rank
     new_reason = flag.reason if is_less_severe else reason
-    if merged == flag.evidence and new_reason == flag.reason and not is_worse:
+    is_new = merged != {key: flag.evidence.get(key, []) for key in merged}
+    if not is_new and new_reason == flag.reason and not is_worse:
         return
     detail: dict[str, Any] = {"severity": severity.value}
     flag.evidence = merged
@@ -147,11 +150,20 @@ def _update(
     if is_worse:
         detail["severity_from"] = flag.severity.value
         flag.severity, flag.severity_rank = severity, SEVERITY_RANK[severity]
-        if flag.status == FlagStatus.ACKNOWLEDGED:
-            detail["reopened_from_acknowledged_by"] = flag.acknowledged_by
-            flag.status = FlagStatus.OPEN
-            flag.acknowledged_at = flag.acknowledged_by = None
+    if flag.status == FlagStatus.ACKNOWLEDGED and (is_new or is_worse):
+        _reopen(flag, detail, now)
     _audit(session, flag, "flag.update", SYSTEM, now, **detail, **evidence)
+
+
+def _reopen(flag: Flag, detail: dict[str, Any], now: datetime) -> None:
+    """New evidence on an acknowledged flag: back to ``open``, saying what is new since the
+    acknowledgement; an urgent one is paged again as if new."""
+    detail["reopened_from_acknowledged_by"] = flag.acknowledged_by
+    when = flag.acknowledged_at.strftime("%Y-%m-%d %H:%M UTC") if flag.acknowledged_at else ""
+    flag.reason = f"New since {flag.acknowledged_by} acknowledged it ({when}): {flag.reason}"
+    flag.status = FlagStatus.OPEN
+    flag.acknowledged_at = flag.acknowledged_by = None
+    flag.escalations, flag.escalated_at = 0, None
 
 
 def evaluate_enrollment(

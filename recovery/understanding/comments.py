@@ -33,6 +33,8 @@ ANSWER_WORDS = word_set(
     for por para with con steady same igual consistent constant level both ambos
     hurts hurt hurting duele duelen dolia worst ever peor imaginable best
     idk dunno meh what huh lots se sabe sabria idea eh hmm ya already
+    tengo tiene ta estaba esta ahorita worse bad than since after before down up when rest
+    tbh imo prob ngl atm fyi omg whatsoever mija mijo
     """
 )
 # Who is answering, and the words of a correction: "Mom says her pain is 6", "sorry, I meant 4".
@@ -74,6 +76,7 @@ PLEASANTRIES = word_set(
     everyone team all todos ustedes y'all yall we nos nosotros glad happy feliz contenta
     contento appreciate again otra vez also tambien too dear dr doctor nurse enfermera
     hope espero well bye adios chao see soon pronto xo xoxo best regards saludos atentamente
+    asking checking calling texting answering caring
     tanto tan so soooo sooo soo please pls plz favor ready listo lista
     """
 )

@@ -14,7 +14,14 @@ from config.settings import Settings
 from recovery.models import CheckIn, Flag, Message, Patient
 from recovery.sending.due_work import run_due_work
 from recovery.sending.signing import public_url, sign
-from recovery.states import CheckInStatus, Direction, FlagKind, MessageKind, Severity
+from recovery.states import (
+    CheckInStatus,
+    Direction,
+    FlagKind,
+    FlagStatus,
+    MessageKind,
+    Severity,
+)
 from tests.conftest import with_settings
 from tests.support.factories import MORNING, enroll_patient
 from tests.support.sms_client import PATH, post_sms, replies, twilio_form
@@ -252,6 +259,25 @@ def test_warning_sign_pages_the_on_call_nurse_with_initials_only(client, setting
     assert page.to_number == "+14155550100"
     assert "A.L." in page.body
     assert "aire" not in page.body and "Ann" not in page.body
+
+
+def test_a_new_sign_on_an_acknowledged_flag_reopens_it_and_pages_again(
+    client, settings, app, auth, sent
+) -> None:
+    runtime = app.extensions["recovery"]
+    runtime.settings = with_settings(settings, on_call_phone="+14155550100")
+    say(client, settings, "me falta el aire")
+    [flag] = flags_of(runtime, FlagKind.RED_FLAG_SYMPTOMS)
+    acknowledged = client.post(f"/api/v1/flags/{flag.id}/acknowledge", headers=auth)
+    assert acknowledged.status_code == 200
+    say(client, settings, "y ahora se me duermen las piernas")
+    [flag] = flags_of(runtime, FlagKind.RED_FLAG_SYMPTOMS)
+    assert (flag.status, flag.severity) == (FlagStatus.OPEN, Severity.URGENT)
+    assert flag.reason.startswith("New since ")
+    assert "se me duermen las piernas" in flag.reason
+    with runtime.sessions() as session:
+        pages = session.scalars(select(Message).where(Message.kind == MessageKind.ON_CALL))
+        assert len(list(pages)) == 2
 
 
 def test_warning_sign_without_any_check_in_open_still_raises_the_flag(

@@ -172,17 +172,21 @@ def test_acknowledged_flag_goes_back_to_open_when_it_gets_worse(runtime: Runtime
         assert event.detail["reopened_from_acknowledged_by"] == "nurse@example.org"
 
 
-def test_acknowledged_flag_stays_acknowledged_when_new_evidence_is_not_worse(
+def test_acknowledged_flag_goes_back_to_open_with_new_evidence_that_is_not_worse(
     runtime: Runtime,
 ) -> None:
     with runtime.transaction() as session:
         enrollment = enrolled(session, runtime)
         flag = raise_flag(session, enrollment, PAIN, reason="8 at 24h", now=NOW, check_in_ids=[1])
         acknowledge(session, flag, actor="nurse@example.org", now=NOW)
+        raise_flag(session, enrollment, PAIN, reason="8 at 24h", now=LATER, check_in_ids=[1])
+        assert flag.status == FlagStatus.ACKNOWLEDGED, "the same evidence again is nothing new"
         raise_flag(session, enrollment, PAIN, reason="9 at 48h", now=LATER, check_in_ids=[2])
-        assert flag.status == FlagStatus.ACKNOWLEDGED
-        assert flag.acknowledged_by == "nurse@example.org"
-        assert (flag.reason, flag.evidence["check_in_ids"]) == ("9 at 48h", [1, 2])
+        assert flag.status == FlagStatus.OPEN
+        assert flag.acknowledged_by is None
+        assert flag.reason.startswith("New since nurse@example.org acknowledged it")
+        assert flag.reason.endswith("9 at 48h")
+        assert flag.evidence["check_in_ids"] == [1, 2]
 
 
 def test_a_resolved_flag_that_comes_back_is_a_new_flag(runtime: Runtime) -> None:

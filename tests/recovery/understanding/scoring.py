@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from recovery.understanding.parsing import Reading
 from recovery.understanding.understand import Understanding, understand
 
 CORPORA = Path(__file__).with_name("corpora")
@@ -125,8 +126,43 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("corpus", nargs="?", default="unseen")
     parser.add_argument("--wrong", action="store_true", help="list each wrong case")
+    parser.add_argument("--load", action="store_true", help="what comments add to nurse load")
     arguments = parser.parse_args()
     print(report(load(arguments.corpus), show_wrong=arguments.wrong))
+    if arguments.load:
+        print(comment_load())
+
+
+def comment_load() -> str:
+    """What comments add to nurse load: of the replies that answer a question and would
+    otherwise reach no nurse, how many become a `patient_comment`, per corpus file."""
+    from tests.recovery.understanding import corpus
+
+    files = {
+        "pain and activity answers (pain.json, activity.json)": (
+            [(case[0], "pain") for case in corpus.PAIN_REPLIES]
+            + [(case[0], "activity") for case in corpus.ACTIVITY_REPLIES]
+        ),
+        "blind and spec answers (blind.json, spec.json)": (
+            [(case[0], "pain") for case in corpus.BLIND_PAIN_REPLIES + corpus.SPEC_PAIN_REPLIES]
+            + [
+                (case[0], "activity")
+                for case in corpus.BLIND_ACTIVITY_REPLIES + corpus.SPEC_ACTIVITY_REPLIES
+            ]
+        ),
+    }
+    lines = []
+    for name, texts in files.items():
+        answered = comments = 0
+        for text, asked in texts:
+            found = understand(text, asked)  # type: ignore[arg-type]
+            is_read = bool(found.signs) or found.reading == Reading()
+            if is_read or found.keyword or found.asks_to_stop or found.is_reaction:
+                continue
+            answered += 1
+            comments += found.is_comment
+        lines.append(f"{name}: {comments} of {answered} answers ({100 * comments / answered:.1f}%)")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
