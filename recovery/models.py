@@ -69,13 +69,13 @@ class Protocol(Base):
 
 
 class Patient(Base):
-    """Someone we text; one row per phone number."""
+    """Someone we text. Two people may share a phone (spouses, a caregiver's mobile)."""
 
     __tablename__ = "patients"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    phone: Mapped[str] = mapped_column(String(20), unique=True)
+    phone: Mapped[str] = mapped_column(String(20), index=True)
     language: Mapped[str] = mapped_column(String(2))
     timezone: Mapped[str] = mapped_column(String(64))
     mrn: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -125,6 +125,8 @@ class CheckIn(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"))
     label: Mapped[str] = mapped_column(String(32))
+    # The protocol step's stable key, kept across versions when its label or offset changes.
+    step_key: Mapped[str | None] = mapped_column(String(32))
     offset_hours: Mapped[float]
     due_at: Mapped[datetime]
     status: Mapped[CheckInStatus] = mapped_column(value_enum(CheckInStatus))
