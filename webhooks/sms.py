@@ -12,18 +12,27 @@ from flask import Response, current_app, request
 from flask.typing import ResponseReturnValue
 from twilio.twiml.messaging_response import MessagingResponse
 
+from config.settings import Settings
 from recovery.conversation.inbound import InboundText, is_sid
-from recovery.conversation.replies import receive_text
+from recovery.conversation.replies import Reply, receive_text
 from recovery.runtime import Runtime, utc_now
+from recovery.sending.signing import public_url
 from webhooks import blueprint
 from webhooks.signatures import is_from_twilio
 
+STATUS_PATH = "/webhooks/twilio/status"
 
-def twiml(replies: list[str]) -> Response:
-    """A TwiML answer with one <Message> per reply (an empty <Response/> for none)."""
+
+def twiml(settings: Settings, replies: list[Reply]) -> Response:
+    """A TwiML answer with one <Message> per reply (an empty <Response/> for none).
+
+    Each asks Twilio for its delivery status (``action``), naming our stored copy of it, so
+    the thread shows whether the reply reached the phone.
+    """
     response = MessagingResponse()
     for reply in replies:
-        response.message(reply)
+        action = public_url(settings, f"{STATUS_PATH}?reply={reply.message_id}")
+        response.message(reply.body, action=action, method="POST")
     return Response(str(response), mimetype="text/xml")
 
 
@@ -44,4 +53,4 @@ def inbound_sms() -> ResponseReturnValue:
         body=form.get("Body", ""),
         params=form.to_dict(),
     )
-    return twiml(receive_text(runtime, text, now=utc_now()))
+    return twiml(runtime.settings, receive_text(runtime, text, now=utc_now()))

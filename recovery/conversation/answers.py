@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from recovery.conversation.amendments import amend_answered
 from recovery.conversation.turns import Turn, quote
 from recovery.flags.lifecycle import evaluate_enrollment
 from recovery.models import CheckIn, Enrollment
@@ -34,6 +35,8 @@ def take_answers(turn: Turn, *, warning: Severity | None = None) -> None:
     check_in = open_check_in(enrollment)
     if check_in is not None:
         _answer_open(turn, check_in, is_urgent=warning == Severity.URGENT)
+        return
+    if amend_answered(turn):
         return
     late = late_check_in(enrollment, turn.now)
     if late is not None and _answer_late(turn, late):
@@ -80,7 +83,7 @@ def late_check_in(enrollment: Enrollment, now: datetime) -> CheckIn | None:
     ended = [
         c
         for c in enrollment.check_ins
-        if c.status in (CheckInStatus.MISSED, CheckInStatus.PARTIAL)
+        if c.status in (CheckInStatus.MISSED, CheckInStatus.PARTIAL, CheckInStatus.SENT)
         and c.sent_at is not None
         and c.ended_at is not None
         and now - c.ended_at <= late

@@ -13,14 +13,15 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from functools import cache
+from typing import NamedTuple
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recovery.conversation.inbound import (
     InboundText,
     find_patient,
     lock_with_patient,
-    reply_bodies,
     store_inbound,
 )
 from recovery.conversation.routing import answer_text
@@ -32,11 +33,19 @@ from recovery.runtime import Runtime
 from recovery.states import Direction, FlagKind, MessageKind, MessageStatus
 from recovery.understanding.language import reads_as_spanish
 
+
+class Reply(NamedTuple):
+    """One answer to send back in the TwiML, and the stored message that keeps it."""
+
+    message_id: int
+    body: str
+
+
 FALLBACK_RECEIVED = "Thank you, your care team will see your message. For an emergency call 911."
 _logger = logging.getLogger(__name__)
 
 
-def receive_text(runtime: Runtime, text: InboundText, *, now: datetime) -> list[str]:
+def receive_text(runtime: Runtime, text: InboundText, *, now: datetime) -> list[Reply]:
     """Store an inbound text, then understand and answer it; return the replies to send."""
     with runtime.engine.connect() as connection, runtime.sessions(bind=connection) as session:
         with session.begin():
@@ -55,11 +64,11 @@ def receive_text(runtime: Runtime, text: InboundText, *, now: datetime) -> list[
 
 def answer_inbound(
     session: Session, runtime: Runtime, message_id: int, *, now: datetime
-) -> list[str]:
+) -> list[Reply]:
     """Understand and answer a stored text (or repeat the answer it already got)."""
     message, patient = lock_with_patient(session, message_id)
     if message.processed_at is not None:
-        return reply_bodies(session, message_id)
+        return replies_to(session, message_id)
     if patient is None:
         replies = [_unknown_number_text(runtime, message.body or "")]
     else:
@@ -69,17 +78,17 @@ def answer_inbound(
         turn = Turn(session, message, patient, enrollment, runtime.clinic, runtime.on_call, now)
         replies = answer_text(turn)
     _keep_replies(session, message, replies, now)
-    return replies
+    return replies_to(session, message_id)
 
 
-def answer_after_failure(runtime: Runtime, message_id: int, *, now: datetime) -> list[str]:
+def answer_after_failure(runtime: Runtime, message_id: int, *, now: datetime) -> list[Reply]:
     """The text could not be handled: keep it, flag it for a nurse, say it was received."""
     try:
         with runtime.transaction() as session:
             message = session.get(Message, message_id, with_for_update=True)
             assert message is not None
             if message.processed_at is not None:
-                return reply_bodies(session, message_id)
+                return replies_to(session, message_id)
             patient = find_patient(session, message.from_number or "")
             enrollment = current_enrollment(patient) if patient else None
             replies: list[str] = []
@@ -88,7 +97,7 @@ def answer_after_failure(runtime: Runtime, message_id: int, *, now: datetime) ->
                 turn.flag(FlagKind.NEEDS_REVIEW, "A text could not be handled automatically.")
                 replies = [_received_text(turn)]
             _keep_replies(session, message, replies, now)
-            return replies
+            return replies_to(session, message_id)
     except Exception as failure:
         _logger.error(
             "could not even flag inbound text %s; it stays stored: %s",
@@ -96,6 +105,17 @@ def answer_after_failure(runtime: Runtime, message_id: int, *, now: datetime) ->
             describe_failure(failure),
         )
         return []
+
+
+def replies_to(session: Session, message_id: int) -> list[Reply]:
+    """What we answered to an inbound text, in order."""
+    query = (
+        select(Message.id, Message.body)
+        .where(Message.in_reply_to_id == message_id)
+        .order_by(Message.id)
+    )
+    session.flush()
+    return [Reply(row.id, row.body or "") for row in session.execute(query)]
 
 
 def _received_text(turn: Turn) -> str:

@@ -35,7 +35,7 @@ def answer_text(turn: Turn) -> list[str]:
         _warn(turn, list(found.signs))
     if found.asks_to_stop:
         record_answers(turn)
-        opt_out(
+        is_new = opt_out(
             turn.session,
             turn.patient,
             how="asked in words to stop",
@@ -43,7 +43,8 @@ def answer_text(turn: Turn) -> list[str]:
             words=quote(turn.message.body),
             message_ids=(turn.message.id,),
         )
-        turn.say("opt_out_confirmation")
+        if is_new:  # we confirm once; while opted out, more such texts get no answer
+            turn.say("opt_out_confirmation")
         return turn.replies
     if found.asks_to_start:
         opt_in(turn.session, turn.patient, how="asked in words to start again", now=turn.now)

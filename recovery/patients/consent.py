@@ -76,11 +76,12 @@ def opt_out(
 
 
 def _stop_waiting(check_in: CheckIn, now: datetime) -> None:
-    """Cancel a check-in not yet answered; keep a partial answer, but stop waiting for more."""
-    if check_in.status in (CheckInStatus.SCHEDULED, CheckInStatus.SENT):
+    """Cancel a check-in not yet sent; one sent or partial keeps its status (a late answer to
+    it is still recorded), but nothing more is asked and it never ends as missed."""
+    if check_in.status == CheckInStatus.SCHEDULED:
         check_in.status = CheckInStatus.CANCELLED
         check_in.reason = OPTED_OUT_REASON
-    if check_in.status in (CheckInStatus.CANCELLED, CheckInStatus.PARTIAL):
+    if check_in.status in (CheckInStatus.CANCELLED, CheckInStatus.SENT, CheckInStatus.PARTIAL):
         check_in.ended_at = check_in.ended_at or now
 
 

@@ -136,8 +136,9 @@ def queue_reminders(session: Session, *, clinic: Clinic, now: datetime) -> int:
     for check_in in session.scalars(query):
         spec = spec_of(check_in.enrollment.protocol)
         assert check_in.sent_at is not None
-        if now < check_in.sent_at + timedelta(hours=spec.reminder_after_hours):
-            continue
+        due = check_in.sent_at + timedelta(hours=spec.reminder_after_hours)
+        if now < due or now > due + timedelta(hours=spec.latest_lateness_hours):
+            continue  # not yet, or too late to ask again (the wait ends in ``end_waits``)
         if not is_in_window(now, ZoneInfo(check_in.enrollment.patient.timezone), spec.window):
             continue
         key = "reminder_pain" if check_in.pain is None else "reminder_activity"
@@ -149,33 +150,51 @@ def queue_reminders(session: Session, *, clinic: Clinic, now: datetime) -> int:
 
 
 def end_waits(session: Session, *, now: datetime, on_call: OnCall | None) -> Counter[str]:
-    """End each reminded check-in whose last wait is over: ``missed``, or ``partial`` kept."""
+    """End each check-in whose last wait is over: ``missed``, or ``partial`` kept.
+
+    The wait ends ``missed_after_reminder_hours`` after the reminder. A reminder that could not
+    go out before ``latest_lateness_hours`` (the service was down) is never sent, and the wait
+    ends when it would have ended had the reminder gone on time: so an answer days later is
+    not filed against a check-in asked about another day.
+    """
     counts: Counter[str] = Counter()
     query = (
         select(CheckIn)
         .where(
             CheckIn.status.in_(WAITING),
             CheckIn.ended_at.is_(None),
-            CheckIn.reminded_at.is_not(None),
-            CheckIn.reminded_at <= at_instant(now),
+            CheckIn.sent_at.is_not(None),
+            CheckIn.sent_at <= at_instant(now),
         )
         .options(joinedload(CheckIn.enrollment))
         .with_for_update(skip_locked=True, of=CheckIn)
     )
     for check_in in session.scalars(query).unique():
-        spec = spec_of(check_in.enrollment.protocol)
-        assert check_in.reminded_at is not None
-        if now < check_in.reminded_at + timedelta(hours=spec.missed_after_reminder_hours):
+        ended_at = _wait_end(check_in, now)
+        if ended_at is None:
             continue
         if check_in.status == CheckInStatus.SENT:
             end_as_missed(session, check_in, reason="no answer", now=now)
             counts["missed"] += 1
         else:
-            check_in.ended_at = now
             evaluate_enrollment(session, check_in.enrollment, now=now, on_call=on_call)
             counts["partial"] += 1
+        check_in.ended_at = ended_at
         complete_if_done(check_in.enrollment, now=now)
     return counts
+
+
+def _wait_end(check_in: CheckIn, now: datetime) -> datetime | None:
+    """When the check-in's wait ended, or None while it goes on."""
+    spec = spec_of(check_in.enrollment.protocol)
+    wait = timedelta(hours=spec.missed_after_reminder_hours)
+    if check_in.reminded_at is not None:
+        return check_in.reminded_at + wait if now >= check_in.reminded_at + wait else None
+    assert check_in.sent_at is not None
+    reminder_due = check_in.sent_at + timedelta(hours=spec.reminder_after_hours)
+    if now <= reminder_due + timedelta(hours=spec.latest_lateness_hours):
+        return None  # the reminder may still go out
+    return reminder_due + wait
 
 
 def end_as_missed(session: Session, check_in: CheckIn, *, reason: str, now: datetime) -> None:

@@ -38,4 +38,6 @@ def post_sms(client, settings: Settings, body: str, sender: str, **extra: str): 
 def replies(response) -> list[str]:  # type: ignore[no-untyped-def]
     """The texts of the TwiML answer's <Message> elements."""
     xml = response.get_data(as_text=True)
-    return [unescape(text) for text in re.findall(r"<Message>(.*?)</Message>", xml, re.S)]
+    return [
+        unescape(text) for text in re.findall(r"<Message(?: [^>]*)?>(.*?)</Message>", xml, re.S)
+    ]

@@ -42,6 +42,11 @@ class Responder(Protocol):
 
 def post_signed_form(url: str, params: dict[str, str], auth_token: str) -> int:
     """POST form params to a webhook URL, signed as Twilio signs; return the HTTP status."""
+    return post_signed_form_reading(url, params, auth_token)[0]
+
+
+def post_signed_form_reading(url: str, params: dict[str, str], auth_token: str) -> tuple[int, str]:
+    """POST form params to a webhook URL, signed as Twilio signs; the status and the body."""
     signature = RequestValidator(auth_token).compute_signature(url, params)
     request = urllib.request.Request(
         url,
@@ -55,10 +60,10 @@ def post_signed_form(url: str, params: dict[str, str], auth_token: str) -> int:
     )
     try:
         with _NO_PROXY_OPENER.open(request, timeout=10) as response:
-            return int(response.status)
+            return int(response.status), response.read().decode()
     except urllib.error.HTTPError as error:
         error.close()
-        return error.code
+        return error.code, ""
 
 
 class LoopbackServer(ThreadingHTTPServer):

@@ -251,6 +251,17 @@ class TwilioServer:
             params["ErrorCode"] = str(error_code)
         return post_signed_form(url, params, self.auth_token)
 
+    def send_twiml_reply(self, to: str, from_: str, body: str, action: str | None) -> str:
+        """Send one <Message> of a TwiML answer, as Twilio does: stored like a created message,
+        its delivery reported to the verb's `action` URL (when auto callbacks are on)."""
+        params = {"To": to, "From": from_, "Body": body}
+        if action:
+            params["StatusCallback"] = action
+        stored = self._store.create(params)
+        if self.auto_callbacks and action:
+            self._report_delivery(stored.sid, stored.to)
+        return stored.sid
+
     def _report_delivery(self, sid: str, to: str) -> None:
         error_code = self.undelivered.get(to)
         final = "undelivered" if error_code else "delivered"

@@ -108,3 +108,35 @@ def test_stop_in_words_records_the_answer_first(client, settings, runtime, sent)
 def _flags(runtime) -> list[Flag]:  # type: ignore[no-untyped-def]
     with runtime.sessions() as session:
         return list(session.scalars(select(Flag)))
+
+
+def test_a_second_request_in_words_to_stop_is_not_confirmed_again(
+    client, settings, runtime, sent
+) -> None:
+    [stopped] = say(client, settings, "please stop texting me")
+    assert "You will get no more check-in texts" in stopped
+    assert say(client, settings, "I said stop texting me!!") == []
+    assert len(flags_of(runtime, FlagKind.OPTED_OUT)) == 1
+
+
+def test_a_correction_after_the_check_in_is_complete_updates_it_and_runs_the_rules(
+    client, settings, runtime, auth, sent
+) -> None:
+    say(client, settings, "7")
+    say(client, settings, "2")
+    [thanks] = say(client, settings, "sorry, pain is 10 not 7")
+    assert "your care team will review your answers" in thanks
+    document = client.get(f"/api/v1/enrollments/{sent}", headers=auth).get_json()
+    [check_in] = [c for c in document["check_ins"] if c["label"] == "24h"]
+    assert (check_in["status"], check_in["pain"], check_in["activity"]) == ("answered", 10, 2)
+    assert check_in["reason"] == "corrected: pain 7 -> 10"
+    assert [f["kind"] for f in document["flags"]] == ["severe_pain"]
+    assert flags_of(runtime, FlagKind.NEEDS_REVIEW) == []
+
+
+def test_a_correction_that_changes_nothing_goes_to_a_nurse(client, settings, runtime, sent) -> None:
+    say(client, settings, "7, 2")
+    say(client, settings, "sorry I meant 7")
+    check_in = first_check_in(runtime)
+    assert (check_in.pain, check_in.reason) == (7, None)
+    assert len(flags_of(runtime, FlagKind.NEEDS_REVIEW)) == 1

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
 from config.settings import Settings
+from recovery.conversation.inbound import InboundText
+from recovery.conversation.replies import receive_text
 from recovery.models import CheckIn, Flag, Message, Patient
 from recovery.sending.due_work import run_due_work
 from recovery.sending.signing import public_url, sign
@@ -177,7 +179,9 @@ def test_stop_keyword_opts_out_and_answers_an_empty_response(
     with runtime.sessions() as session:
         assert session.scalars(select(Patient)).one().opted_out_at is not None
         statuses = [c.status for c in session.scalars(select(CheckIn).order_by(CheckIn.due_at))]
-    assert statuses == [CheckInStatus.CANCELLED, CheckInStatus.CANCELLED]
+    assert statuses == [CheckInStatus.SENT, CheckInStatus.CANCELLED], (
+        "the sent one keeps its status"
+    )
     assert len(flags_of(runtime, FlagKind.OPTED_OUT)) == 1
 
 
@@ -294,6 +298,30 @@ def test_text_with_no_check_in_open_goes_to_a_nurse(client, settings, runtime) -
     [answer] = say(client, settings, "when is my next appointment?")
     assert "care team will see your message" in answer
     assert len(flags_of(runtime, FlagKind.NEEDS_REVIEW)) == 1
+
+
+def test_an_answer_days_after_an_outage_is_not_filed_as_that_check_ins_score(
+    client, settings, runtime, sent
+) -> None:
+    run_due_work(runtime, now=MORNING + timedelta(days=2))  # no reminder: far too late
+    text = InboundText("SM" + "3" * 32, PHONE, settings.twilio_from_number, "3")
+    receive_text(runtime, text, now=MORNING + timedelta(days=2, minutes=5))
+    check_in = first_check_in(runtime)
+    assert (check_in.status, check_in.pain) == (CheckInStatus.MISSED, None)
+    [flag] = flags_of(runtime, FlagKind.NEEDS_REVIEW)
+    assert '"3"' in flag.reason
+
+
+def test_a_sent_check_in_keeps_its_status_after_stop_and_takes_a_late_answer(
+    client, settings, runtime, sent
+) -> None:
+    say(client, settings, "STOP")
+    run_due_work(runtime, now=MORNING + timedelta(hours=9))
+    check_in = first_check_in(runtime)
+    assert check_in.status == CheckInStatus.SENT
+    assert flags_of(runtime, FlagKind.NO_RESPONSE) == []
+    say(client, settings, "4")
+    assert first_check_in(runtime).pain == 4
 
 
 def test_late_pain_score_completes_a_missed_check_in(client, settings, runtime, sent) -> None:

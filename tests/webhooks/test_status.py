@@ -12,6 +12,7 @@ from recovery.sending.due_work import run_due_work
 from recovery.states import CheckInStatus, FlagKind, MessageKind, MessageStatus
 from tests.support.factories import MORNING, enroll_patient, phone_number
 from tests.support.twilio_http import post_signed_form
+from tests.support.twilio_inbound import text_in
 
 
 @pytest.fixture
@@ -89,3 +90,35 @@ def test_callback_for_an_unknown_text_is_accepted_and_ignored(
     assert post_signed_form(url, form, twilio.auth_token) == 204
     assert message(runtime, sent_sid).status == MessageStatus.QUEUED
     assert delivery_flags(runtime) == []
+
+
+def test_replies_in_the_twiml_answer_get_their_real_delivery_status(
+    runtime, twilio, sent_sid, live_port
+) -> None:
+    twilio.auto_callbacks = True
+    webhook = f"http://127.0.0.1:{live_port}/webhooks/twilio/sms"
+    answered = text_in(twilio, webhook, phone_number(7), "7")
+    assert answered.status == 200
+    [(sid, text)] = answered.replies
+    assert "Which best fits your day?" in text
+    reply = message(runtime, sid)
+    assert (reply.kind, reply.body, reply.status) == (
+        MessageKind.RESPONSE,
+        text,
+        MessageStatus.DELIVERED,
+    )
+
+
+def test_a_callback_naming_a_reply_it_does_not_match_changes_nothing(
+    runtime, twilio, sent_sid, live_port
+) -> None:
+    webhook = f"http://127.0.0.1:{live_port}/webhooks/twilio/sms"
+    [(sid, _text)] = text_in(twilio, webhook, phone_number(7), "7").replies
+    with runtime.sessions() as session:
+        check_in_text = session.scalars(select(Message).where(Message.sid == sent_sid)).one()
+    # A callback naming the check-in text (it has a SID of its own) as if it were a reply.
+    url = f"http://127.0.0.1:{live_port}/webhooks/twilio/status?reply={check_in_text.id}"
+    params = {"MessageSid": sid, "MessageStatus": "delivered", "AccountSid": twilio.account_sid}
+    assert post_signed_form(url, params, twilio.auth_token) == 204
+    with runtime.sessions() as session:
+        assert session.scalars(select(Message).where(Message.sid == sid)).first() is None

@@ -127,6 +127,28 @@ def test_one_reminder_after_four_hours_then_missed_and_no_response(runtime, twil
     assert len(flags(runtime, FlagKind.NO_RESPONSE)) == 1
 
 
+def test_a_reminder_too_late_after_an_outage_is_not_sent_and_the_wait_ends_as_usual(
+    runtime, twilio
+) -> None:
+    enroll_patient(runtime, phone_number(1))
+    run_due_work(runtime, now=MORNING)
+    # Down from just before the reminder until two days later.
+    run_due_work(runtime, now=MORNING + timedelta(days=2))
+    assert not [m for m in twilio.messages if "checking in again" in m.body]
+    first = check_ins(runtime)[0]
+    assert (first.status, first.reminders_sent) == (CheckInStatus.MISSED, 0)
+    assert first.ended_at == MORNING + timedelta(hours=8), "when it would have ended on time"
+    assert len(flags(runtime, FlagKind.NO_RESPONSE)) == 1
+
+
+def test_a_reminder_late_within_the_lateness_still_goes(runtime, twilio) -> None:
+    enroll_patient(runtime, phone_number(1))
+    run_due_work(runtime, now=MORNING)
+    run_due_work(runtime, now=MORNING + timedelta(hours=6))  # 2 h late, within 12 h
+    assert len([m for m in twilio.messages if "checking in again" in m.body]) == 1
+    assert check_ins(runtime)[0].status == CheckInStatus.SENT
+
+
 @pytest.mark.parametrize(
     ("number", "code"), [("+15005550001", 21211), ("+15005550002", 21612), ("+15005550009", 21614)]
 )
