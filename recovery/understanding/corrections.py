@@ -7,10 +7,13 @@ import re
 from recovery.understanding.folding import fold
 
 _CORRECTION = re.compile(
-    r"\b(?:i meant|meant to (?:say|put|type|write)|i mean|i ment|actually|correction|typo"
-    r"|wrong (?:number|one|answer)|oops|my bad|sorry (?:it|its|it was|that was|should)"
-    r"|should (?:have been|be|say)|quise decir|quiero decir|quice decir|perdon|disculpe|mas bien"
-    r"|me equivoque|equivocacion|error|corrijo|correccion|no es|no era)\b"
+    r"\b(?:meant|i mean|i ment|actually|correction|typo"
+    r"|wrong (?:number|one|answer|key|button)|oops|my bad|sorry,? (?:it|its|it was|that was"
+    r"|should|pain|my|the|i|[0-9])|should (?:have been|be|say|read|have said)|supposed to (?:be"
+    r"|say)|scratch that|ignore (?:that|my last|the last)|disregard|fat ?finger\w*"
+    r"|not [0-9]+\W+[0-9]+|quise (?:decir|poner)|queria (?:decir|poner)|debi (?:decir|poner)"
+    r"|quiero decir|quice decir|perdon|disculpe|lo siento|mas bien|me equivoque|me confundi"
+    r"|equivocacion|error|corrijo|correccion|no es|no era)\b"
 )
 
 

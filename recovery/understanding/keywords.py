@@ -2,7 +2,8 @@
 
 A keyword is the whole message: "STOP", " stop. ", "'Stop!'", "opt-out". Since April 2025 a
 patient may also revoke consent in their own words ("please stop texting me", "no me manden
-mensajes"); `is_stop_request` finds those, and `is_start_request` finds "START again".
+mensajes", "take my mother off your list"); `is_stop_request` finds those with the phrases
+of `stop_phrases`, and `is_start_request` finds "START again".
 "Stop" inside an answer ("stop the pain please, 9", "the pain won't stop", "I stopped my
 pills") is neither.
 """
@@ -14,6 +15,7 @@ from enum import StrEnum
 
 from recovery.understanding.folding import fold, word_set
 from recovery.understanding.reply_words import tokenize
+from recovery.understanding.stop_phrases import STRONG, WEAK
 
 
 class Keyword(StrEnum):
@@ -40,78 +42,48 @@ _POLITE = word_set(
     """
 )
 # Alone (with courtesies), these plainly say "stop": "basta", "ya basta", "no más por favor".
-_ENOUGH = frozenset({"basta", "pare", "paren", "no mas", "no more", "baja", "de baja"})
+_ENOUGH = frozenset(
+    {
+        "basta",
+        "pare",
+        "paren",
+        "no mas",
+        "no more",
+        "baja",
+        "de baja",
+        "enough",
+        "remove",
+        "unsub",
+        "unsuscribe",
+        "unsubcribe",
+        "unsubscribe me",
+        "withdraw",
+        "i withdraw",
+        "desuscribir",
+        "desuscribirme",
+        "cancelen",
+        "cancele",
+        "quiero cancelar",
+        "eliminenme",
+        "saquenme",
+        "borrenme",
+        "quitenme",
+    }
+)
 # "START again", "restart texts please": asking for the texts back, a keyword and its frame.
 _RESUME = word_set("start unstop restart resume")
 _AGAIN = word_set("again back up texting texts messages mensajes otra vez de nuevo")
 _JOKES = re.compile(r"\b(?:jk|j k|just kidding|kidding|es broma|bromeando|broma|just joking)\b")
 _LAUGHS = re.compile(r"\b(?:lol|lmao|haha\w*|jaja\w*|hehe\w*)\b")
+# What a bare "please stop" may be about instead of the texts: "please stop, it hurts",
+# "make it stop please", "pls stop the burning".
+_SUFFERING = re.compile(
+    r"\b(?:pain\w*|hurt\w*|ach(?:e|es|ing|y)|sore\w*|burn\w*|throb\w*|sting\w*|spasm\w*"
+    r"|cramp\w*|itch\w*|bleed\w*|numb\w*|tingl\w*|swell\w*|nause\w*|vomit\w*|dizz\w*"
+    r"|shak\w*|make (?:it|this|them)|dolor\w*|duel\w*|ardor|arde|punzad\w*|calambre\w*"
+    r"|hagan?lo)\b"
+)
 
-_THINGS = (
-    r"(?:texts?|txts?|messages?|msgs?|sms|text messages?|notifications?|alerts?|reminders?"
-    r"|check ?ins?|surveys?)"
-)
-_COSAS = r"(?:mensajes?|mensajitos?|textos?|sms|recordatorios?|notificaciones|alertas)"
-_CONTACT = (
-    r"(?:text|texting|txt|txting|message|messaging|msg|msging|contact|contacting|send|sending"
-    r"|email|emailing|call|calling|bother|bothering|spam|spamming|write|writing)"
-)
-_SCHEDULE_ONLY = (
-    r"(?!(?: (?:me|us|mas|more|any|these|this|estos|los|sus|mensajes|messages|texts|textos))*"
-    r" (?:at|before|after|so early|so late|this early|this late|during|on weekends"
-    r"|until|till|in the morning|at night|today|tonight|tan temprano|en la noche|de noche"
-    r"|en la madrugada|antes de|despues de|a esta hora|hoy|esta noche|los domingos))"
-)
-_STRONG = re.compile(
-    "|".join(
-        rf"(?:{pattern}){_SCHEDULE_ONLY}"
-        for pattern in (
-            rf"\b(?:stop|quit) (?:\w+ ){{0,2}}?{_CONTACT}\b",
-            r"\b(?:not|no longer) interested(?: in (?:this|these|the|your|any) (?:\w+ )?(?:texts?"
-            r"|messages?|program|service))?(?!\s+(?:in|to|on|at)\b)|\bremove me(?: please)?\W*$",
-            rf"\bno need to (?:keep )?{_CONTACT}\b",
-            rf"\b(?:stop|cancel|end|halt|turn off|disable|quit) (?:all |these |the |your |this |my"
-            rf" |receiving |getting )*{_THINGS}\b",
-            rf"\b(?:dont|do not|never|quit|cease) (?:ever )?{_CONTACT} (?:me|us|this number"
-            r"|my (?:phone|number|cell))\b",
-            rf"\bno more {_THINGS}\b|\bno {_THINGS} please\b|\benough (?:with )?(?:the |these |"
-            rf"your )?{_THINGS}\b|\bdone with (?:these|the|this|your) {_THINGS}\b",
-            r"\b(?:remove|take|delete|drop|unenroll|unenrol|unsubscribe|opt) (?:me|my (?:number"
-            r"|phone|name)|this number)(?: out)? (?:from|off|of)\b|\bopt me out\b",
-            r"\bunsubscribe\b|\bopt(?:ing)?[ -]?out\b|\b(?:revoke|withdraw) (?:my )?consent\b",
-            rf"\b(?:dont|do not|no longer|never) (?:want|wish|need|like)(?: to)?(?: (?:get|receive"
-            rf"|getting|receiving))?(?: (?:these|this|the|your|any|anymore|any more|more))?"
-            rf" {_THINGS}\b",
-            r"\b(?:dont|do not|no longer) want to (?:participate|be (?:part|in this)|continue"
-            r"|do this)\b|\b(?:cancel|end|stop|quit) (?:my )?(?:subscription|enrollment"
-            r"|participation|the program|this program)\b",
-            r"\b(?:lose|delete|erase|remove) my (?:phone )?number\b",
-            rf"\b(?:want|make|need|please|can|could) (?:the |these |your |all )?(?:\w+ )?{_THINGS}"
-            r" (?:to )?stop\b",
-            r"\bno (?:me )?(?:manden|mande|mandes|envien|envie|envies|escriban|escriba|escribas"
-            r"|texteen|textee|contacten|contacte|molesten|moleste|llamen)\b|\bno (?:me )?(?:sigan"
-            r"|siga) (?:mandando|enviando|escribiendo)\b",
-            rf"\bno (?:quiero|deseo|necesito) (?:(?:recibir|seguir recibiendo|mas|que me manden"
-            rf"|que me envien) )*(?:(?:mas|estos|los|sus|ningun|ningunos) )?{_COSAS}\b",
-            r"\bno (?:quiero|deseo) (?:participar|seguir|continuar|estar en)\b|\bno (?:quiero"
-            r"|deseo) que me (?:manden|envien|escriban|contacten|molesten)\b",
-            r"\b(?:quit|sac|saq|borr|elimin|remuev)\w*me (?:de|del) (?:la |su |esta |sus |este )?"
-            r"(?:lista|programa|sistema|mensajes|textos|servicio)\b",
-            r"\b(?:denme|deme|darme|dar|doy|me doy|me dan) de baja\b|\brevoco (?:mi )?"
-            r"consentimiento\b",
-            r"\b(?:dejen|deje|dejes|paren|pare|dejar) de (?:mandar|enviar|escribir|textear"
-            r"|molestar|contactar|llamar)\w*\b",
-            rf"\bno mas {_COSAS}\b|\bbasta de {_COSAS}\b|\b(?:cancelar|cancelen|cancele|parar|paren"
-            rf"|detener|detengan|suspender|suspendan) (?:los |estos |sus |mis |el |la )?"
-            rf"(?:{_COSAS}|suscripcion|servicio|programa)\b",
-        )
-    )
-)
-_WEAK = re.compile(
-    r"\bstop asking\b|\bleave me alone\b|\b(?:please|pls|plz) stop\b|\bstop (?:please|pls|plz)"
-    r"\b|\bdejenme en paz\b|\bya no (?:quiero|deseo)\b"
-    r"|\b(?:want|wanna|would like|need) to (?:stop|quit|unsubscribe|opt out|cancel)\W*$"
-)
 _NEGATED = re.compile(
     r"\b(?:dont|do not|never|not|cant|cannot|couldnt|didnt)(?: want (?:you |them )?to"
     r"| need to)? ?$"
@@ -142,10 +114,18 @@ def is_stop_request(text: str) -> bool:
     clauses = re.split(r"[.!?\n]+", folded)
     if any(_is_polite_keyword(clause) for clause in clauses) and not _has_number(folded):
         return True
-    if any(not _is_negated(folded, m.start()) for m in _STRONG.finditer(folded)):
+    if any(not _is_negated(folded, m.start()) for m in STRONG.finditer(folded)):
         return True
     is_plain = _LAUGHS.search(folded) is None and not _has_number(folded)
-    return is_plain and any(not _is_negated(folded, m.start()) for m in _WEAK.finditer(folded))
+    return is_plain and any(_is_weak_request(folded, match) for match in WEAK.finditer(folded))
+
+
+def _is_weak_request(folded: str, match: re.Match[str]) -> bool:
+    """Whether a weak phrase ("please stop") asks to stop the texts: not denied, and not
+    said of pain ("please stop, it hurts"), unless it names our asking ("stop asking")."""
+    if _is_negated(folded, match.start()):
+        return False
+    return "asking" in match.group() or _SUFFERING.search(folded) is None
 
 
 def is_help_request(text: str) -> bool:

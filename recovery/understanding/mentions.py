@@ -10,30 +10,14 @@ from dataclasses import dataclass
 from typing import Literal
 
 from recovery.understanding.folding import word_set
+from recovery.understanding.labels import Role, labelled_role, names_follow
 from recovery.understanding.non_scores import find_non_scores
 from recovery.understanding.numbers import WEAK_NUMBER_WORDS
 from recovery.understanding.recency import Span
 from recovery.understanding.reply_words import Token, content_words
 
-Role = Literal["pain", "activity"]
 Join = Literal["list", "range", "change", "none"]
 
-PAIN_WORDS = word_set("pain dolor hurts hurt hurting ache aches aching sore soreness duele")
-_PAIN_MARKERS = PAIN_WORDS | {"back", "espalda", "painscore"}
-_ACTIVITY_MARKERS = word_set(
-    "activity actividad act activ actv activities actividades option opcion choice #"
-    " mobility movilidad"
-)
-_LOOK_BACK_FILLERS = word_set(
-    """
-    is was at a an about around like level lvl score rating maybe probably of today now
-    currently still : = - es de en esta un una como mas o menos nivel hoy ahora my the el mi
-    its it feels feel i would say id rate rated as approximately approx roughly solid strong
-    right stays stayed remains has been sitting sits down to tengo da , number numero on
-    average avg overall mostly pretty much perhaps honestly with give intensity intensidad
-    ronda anda sigue sigo holding steady hovering score: y
-    """
-)
 _DENOMINATORS: dict[float, Role] = {10.0: "pain", 4.0: "activity"}
 _SCALE_WORDS = (("out", "of"), ("outta",), ("out",), ("of",), ("de",), ("sobre",), ("over",))
 _HALVES = (
@@ -96,13 +80,13 @@ def _single_numbers(text: str, tokens: list[Token]) -> list[_Number]:
     skipped = find_non_scores(text, tokens) - scaled.keys()
     skipped |= {end for _, end in scaled.values()}
     numbers: list[_Number] = []
-    names_follow = _do_names_follow(tokens)
+    is_named_after = names_follow(tokens)
     for index, token in enumerate(tokens):
         if token.kind != "number" or index in skipped or token.value is None:
             continue
         half_end = _half_end(tokens, index)
         skipped.update(range(index + 1, (half_end or index) + 1))
-        role, end = scaled.get(index, (_marked_role(tokens, index, names_follow), index))
+        role, end = scaled.get(index, (labelled_role(tokens, index, is_named_after), index))
         value = token.value + (0.5 if half_end else 0.0)
         numbers.append(_Number(value, Span(index, max(end, half_end or index)), role))
     return [n for n in numbers if _is_kept(tokens, n)]
@@ -152,48 +136,10 @@ def _half_end(tokens: list[Token], index: int) -> int | None:
     return None
 
 
-def _do_names_follow(tokens: list[Token]) -> bool:
-    """Whether the reply names its answers after them ("7 pain 2 activity"), not before."""
-    for index, token in enumerate(tokens):
-        if token.text in PAIN_WORDS or token.text in _ACTIVITY_MARKERS:
-            previous = tokens[index - 1] if index > 0 else None
-            return previous is not None and 0 <= (previous.value or -1.0) <= 10
-    return False
-
-
-def _marked_role(tokens: list[Token], index: int, names_follow: bool = False) -> Role | None:
-    """The question a nearby word names: "pain 7", "dolor: 7", "activity 2", "7 de dolor"."""
-    if names_follow and (named := _role_named_after(tokens, index, is_claimable=False)):
-        return named
-    for back in range(index - 1, max(index - 7, -1), -1):
-        word = tokens[back].text
-        if word in _PAIN_MARKERS:
-            return "pain"
-        if word in _ACTIVITY_MARKERS:
-            return "activity"
-        if word not in _LOOK_BACK_FILLERS:
-            break
-    return _role_named_after(tokens, index)
-
-
-def _role_named_after(tokens: list[Token], index: int, is_claimable: bool = True) -> Role | None:
-    """ "7 pain", "2 activity": a role word after the number that no other number claims."""
-    for ahead in range(index + 1, min(index + 3, len(tokens))):
-        word = tokens[ahead].text
-        role: Role | None = "pain" if word in PAIN_WORDS else None
-        role = "activity" if word in _ACTIVITY_MARKERS else role
-        if role is not None:
-            claimed = is_claimable and any(
-                t.kind == "number" for t in tokens[ahead + 1 : ahead + 3]
-            )
-            return None if claimed else role
-        if word not in {"of", "de", "in", "en", "back"}:
-            return None
-    return None
-
-
 def _join(tokens: list[Token], previous: Mention, number: _Number) -> Join:
     """How a number joins the mention before it: "6-7", "6 or 7", "8 to 3", "7 and 2"."""
+    if previous.role is not None and number.role not in {None, previous.role}:
+        return "list"  # "P6 A3": two answers, not a range
     between = tokens[previous.span.last + 1 : number.span.first]
     if _is_hedged_pair(between):
         return "range"

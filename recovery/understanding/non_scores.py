@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from recovery.understanding.folding import word_set
+from recovery.understanding.labels import paired_labels, question_numbers
 from recovery.understanding.reply_words import Token
 
 _UNITS = word_set(
@@ -34,7 +35,8 @@ _UNITS = word_set(
     persona personas amigo amigos leg legs hand hands pierna piernas pie pies mano manos
     levels vertebra vertebrae fracture fractures fractura fracturas surgery surgeries
     procedure procedures operation operations cigarettes cigarros beers cervezas thing
-    things cosas star stars estrella estrellas
+    things cosas star stars estrella estrellas hole holes hoyos inning innings game games
+    set sets
     % ° $
     """
 )
@@ -66,6 +68,7 @@ _TIME_VERBS = word_set(
     """
     woke wake waking up slept sleep bed took take ate left arrived came home started began
     appointment dinner lunch breakfast called call texted meds medicine pills nap
+    went out left returned drove
     """
 )
 _TIME_AFTER = word_set("tonight morning afternoon evening manana tarde noche")
@@ -76,11 +79,24 @@ _ARTICLES = word_set(
     little big good bad
     """
 )
-_DOSE_WORDS = _UNITS | _TIME_VERBS
+# Lengths of time say how long, not when: "3 days in a row at 5" is a score.
+_DURATIONS = word_set(
+    """
+    s sec secs second seconds min mins minute minutes hour hours hr hrs h day days week weeks
+    wk wks month months year years yr yrs segundos minuto minutos hora horas dia dias semana
+    semanas mes meses ano anos row
+    """
+)
+_DOSE_WORDS = (_UNITS - _DURATIONS) | _TIME_VERBS
 # Where looking back for a dose or a time verb stops: "took pills, pain at 6" is a score.
 _CLAUSE_ENDS = frozenset(".,;!?\n") | word_set("pain dolor level score is es its and y but pero")
 # "May" and "mar" after a number are more often "may be" and Spanish "sea" than months.
 _MONTHS_AFTER = _MONTHS - {"may", "mar"}
+# Words that put a clock time after them: "woke up around 5", "at 4 it was 7".
+_CLOCK_WORDS = word_set("at around by until till til")
+_CLAUSE_OPENERS = word_set("and but then so y pero luego")
+# Words after a number that keep it a score: "at 4 or 5", "around 3 maybe".
+_SCORE_FOLLOWERS = word_set("or o to a - maybe ish now today hoy ahora")
 _PHONE = re.compile(r"\+?\(?[0-9][0-9\s().-]{5,}[0-9]")
 _SCALE_ENDS = frozenset({0.0, 1.0, 10.0})
 _SCALE_JOINS = word_set("to - a al through thru hasta")
@@ -96,7 +112,8 @@ def find_non_scores(text: str, tokens: list[Token]) -> set[int]:
     for index, token in enumerate(tokens):
         if token.kind == "number" and _is_not_a_score(tokens, index):
             found.add(index)
-    return found
+    paired = paired_labels(tokens)
+    return (found - paired.keys()) | question_numbers(tokens, paired)
 
 
 def _is_not_a_score(tokens: list[Token], index: int) -> bool:
@@ -143,11 +160,25 @@ def _is_introduced(tokens: list[Token], index: int) -> bool:
         return True
     if before in {"foot", "feet", "ft"} and index > 1 and tokens[index - 2].kind == "number":
         return True  # "6 foot 2" is a height
-    if before == "at" and _DOSE_WORDS.intersection(_clause_before(tokens, index - 1)):
+    if before in _CLOCK_WORDS and _DOSE_WORDS.intersection(_clause_before(tokens, index - 1)):
         return _word(tokens, index - 2) != "am"  # "I am at 4" says where the pain is
-    return before == "at" and _word(tokens, index + 1) in {"in", "this", "last", "de"} | (
-        _TIME_AFTER
-    )
+    if before == "at" and _word(tokens, index + 1) in {"in", "this", "last", "de"} | _TIME_AFTER:
+        return True
+    return _is_clock_lead(tokens, index)
+
+
+def _is_clock_lead(tokens: list[Token], index: int) -> bool:
+    """ "at 4 it was 7", "by 3 it was an 8": a time opening the clause, a score after it."""
+    opener = _word(tokens, index - 2)
+    is_opening = index < 2 or tokens[index - 2].kind == "mark" or opener in _CLAUSE_OPENERS
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    if _word(tokens, index - 1) not in {"at", "by"} or not is_opening or following is None:
+        return False
+    if following.kind != "word" or following.text in _SCORE_FOLLOWERS:
+        return False
+    rest = tokens[index + 1 :]
+    clause_end = next((i for i, t in enumerate(rest) if t.text in ".,;!?\n"), len(rest))
+    return any(t.kind == "number" for t in rest[:clause_end])
 
 
 def _is_pronoun_one(tokens: list[Token], index: int) -> bool:

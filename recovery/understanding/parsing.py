@@ -18,7 +18,7 @@ from recovery.understanding.activity_words import find_activity_phrases
 from recovery.understanding.folding import fold, word_set
 from recovery.understanding.mentions import Mention, Role, find_mentions
 from recovery.understanding.pain_free import find_pain_free
-from recovery.understanding.recency import UNMARKED, Span, rank_recency
+from recovery.understanding.recency import NOW, UNMARKED, Span, rank_recency
 from recovery.understanding.reply_words import Token, content_words, tokenize
 
 Question = Literal["pain", "activity"]
@@ -28,7 +28,13 @@ ACTIVITY_LEVELS = range(1, 5)
 _VALID: dict[Role, range] = {"pain": PAIN_SCORES, "activity": ACTIVITY_LEVELS}
 _NORMAL_DAY = word_set("normal normales usual regular")
 _NORMAL_DAY_COMPANIONS = word_set("todo pretty much day dia back to like as my mi")
-_ALONE_LEVELS = {"bed": 1, "cama": 1, "house": 2, "home": 2, "casa": 2}
+# One-word answers to the activity question, by where the day was spent.
+_ALONE_LEVELS = {
+    **dict.fromkeys(("bed", "cama"), 1),
+    **dict.fromkeys(("house", "home", "casa"), 2),
+    **dict.fromkeys(("errands", "shopping", "groceries", "store", "church", "mandados"), 3),
+    **dict.fromkeys(("work", "working", "gym", "golf", "trabajo", "trabajando"), 4),
+}
 
 # How strongly a reply names an answer, when two candidates are equally current.
 _NAMED, _NUMBER_ALONE, _WORDS = 3, 2, 1
@@ -102,7 +108,7 @@ def _roles(mentions: list[Mention], ranks: list[float], expecting: Question) -> 
         return [role or contrast for role in roles]
     if expecting == "activity":
         return _roles_expecting_activity(mentions, roles)
-    return _roles_expecting_pain(mentions, roles)
+    return _roles_expecting_pain(mentions, roles, ranks)
 
 
 def _contrast_role(mentions: list[Mention], ranks: list[float], expecting: Question) -> Role | None:
@@ -113,8 +119,11 @@ def _contrast_role(mentions: list[Mention], ranks: list[float], expecting: Quest
     return earlier[0].role or expecting
 
 
-def _roles_expecting_pain(mentions: list[Mention], roles: list[Role | None]) -> list[Role | None]:
-    """First bare number is pain; a bare 1-4 joined right after it ("7 and 2") is activity."""
+def _roles_expecting_pain(
+    mentions: list[Mention], roles: list[Role | None], ranks: list[float]
+) -> list[Role | None]:
+    """First bare number is pain; a bare 1-4 joined right after it ("7 and 2") is activity;
+    a bare number said of now after a named pain ("pain 6 ... now it's 4") is pain too."""
     has_named_pain = "pain" in roles
     for index in range(len(mentions)):
         if roles[index] is not None:
@@ -123,7 +132,7 @@ def _roles_expecting_pain(mentions: list[Mention], roles: list[Role | None]) -> 
             roles[index] = "pain"
         elif _is_pair_end(mentions, roles, index):
             roles[index] = "activity"
-        elif not has_named_pain:
+        elif not has_named_pain or ranks[index] >= NOW:
             roles[index] = "pain"
     return roles
 

@@ -34,6 +34,8 @@ _PHRASES: dict[float, str] = {
     PRESENT: """today|tonight|this afternoon|this evening|is|its|it is|am|im|hoy|esta tarde|
         esta noche|es|esta|estoy|feels|feel|tiene""",
     NOW: """now|right now|currently|at the moment|atm|at present|presently|still|ahora|
+        now its|now it is|now im|now i am|now is|now at|now down to|now down|ahora esta|
+        ahora es|ahora estoy|ahora en|
         ahorita|ahora mismo|en este momento|actualmente|todavia|aun|sigue|sigo""",
     ON_AVERAGE: """average|avg|on average|mostly|overall|generally|usually|most of the time|
         most of the day|typically|all day|promedio|en promedio|mayormente|la mayor parte|

@@ -1,57 +1,72 @@
-"""The words warning-sign patterns are built from: legs, owners, degrees, negations, the
-looks of a needle site, and words for severe or sudden pain, over folded text.
+"""The warning-sign vocabulary, read once from vocabulary/warning_signs.toml and compiled.
+
+The file is data a clinician can read and extend: named word lists, and for each sign its
+phrases (in the syntax of `warning_sign_phrases`) and a few raw regexes, some in groups that
+a check in code must confirm. This module only reads and compiles it.
 """
 
 from __future__ import annotations
 
-LEGS = (
-    r"(?:legs?|thighs?|knees?|feet|foot|toes?|calf|calves|lower (?:body|half|extremities)"
-    r"|piernas?|pies?|muslos?|rodillas?|dedos de los pies|pantorrillas?|patas)"
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from recovery.understanding.warning_sign_phrases import (
+    Compiled,
+    PhraseError,
+    compile_lists,
+    compile_phrase,
+    substitute_lists,
 )
-OWNER = (
-    r"(?:(?:my|both|the|one|left|right|her|his|their|mis|las|la|los|el|ambas|ambos|una|izquierda"
-    r"|derecha|su|sus) )*"
-)
-MORE = (
-    r"(?:(?:so|very|really|too|a bit|a little|kinda|kind of|sort of|pretty|super|extremely"
-    r"|quite|more|muy|bien|un poco|algo|tan|mas) )*"
-)
-CANT = r"(?:cant|cannot|can not|can t|couldnt|could not|unable to|not able to)"
-NOT = r"(?:(?P<neg>not|dont|do not|arent|isnt|no|never) )?"
-BE = (
-    r"(?:(?:feel|feels|felt|feeling|are|r|is|were|was|seem|seems|got|getting|get|have been"
-    r"|has been|keep getting|se sienten|se siente|estan|esta|se ponen|se me ponen|siento) )?"
-)
-BREATHE = (
-    r"(?:breath|breathe|breathing|breth|brethe|breathin|breating|brething|catch(?:ing)? my breath"
-    r"|get (?:my |a |enough )?(?:breath|air)|take a (?:deep |full )?breath)"
-)
-SITE_LOOK = (
-    r"(?:red|reddish|redness|rojo|roja|rojiza|colorad[oa]|enrojecid[oa]|swollen|swelling"
-    r"|swelled|swolen|sweling|puffy|inflamed|inflamad[oa]|hinchad[oa]|inchad[oa]|hinchazon"
-    r"|hot|warm|caliente|oozing|draining|leaking|weeping|seeping|discharge|pus|bump|lump"
-    r"|bulto|bolita|infected|infectad[oa]|supura|supurando|sangrando)"
-)
-ALONE_SITE_LOOK = (
-    r"(?:redness|reddened|enrojecid[oa]s?|enrojecimiento|swollen|swelling|sweling|swolen"
-    r"|inflamed|inflamad[oa]|inflamacion|hinchad[oa]|inchad[oa]|hinchazon|inchazon)"
-)
-DRAINAGE = (
-    r"(?:oozing|ooze|oozes|oozed|pus|drainage|draining|weeping|seeping|infected|infection"
-    r"|infectad[oa]|infeccion|supura|supurando|supuracion|supurar|secrecion|drenando|drena"
-    r"|leaking (?:fluid|pus|liquid)|yellow (?:fluid|stuff|liquid)|liquido amarillo"
-    r"|(?:warm|hot|caliente) (?:to|al) (?:the )?(?:touch|tacto))"
-)
-LEAKING = (
-    r"(?:green|yellow|white|cloudy|smelly|stinky) (?:fluid|stuff|liquid|gunk|goo|discharge)"
-    r"|(?:le |me )?(?:sale|salio|saliendo|esta saliendo) (?:agua|liquido|materia|algo)"
-)
-SEVERE = (
-    r"(?:severe|sharp|stabbing|shooting|terrible|horrible|excruciating|intense|unbearable"
-    r"|awful|agonizing|extreme|searing|tearing|ripping|crushing|really bad|very bad|bad)"
-)
-SUDDEN = r"(?:sudden|suddenly|all of a sudden|out of nowhere|out of the blue|abruptly)"
-PAIN = r"(?:pain|pains|hurt|hurts|hurting|ache|spasm|spasms|worse)"
-FORTE = (
-    r"(?:(?:muy|bien|mas|tan) )?(?:fuerte|intenso|insoportable|horrible|terrible|punzante|agudo)"
-)
+
+VOCABULARY = Path(__file__).with_name("vocabulary") / "warning_signs.toml"
+_NEGATION_LIST = "negation"
+
+
+@dataclass(frozen=True)
+class PhraseGroup:
+    """Phrases of one sign that share a check (or none) and a rule on denials inside."""
+
+    sign_key: str
+    check: str | None
+    may_deny_inside: bool
+    phrases: tuple[Compiled, ...]
+
+
+def read_vocabulary(path: Path) -> tuple[dict[str, Compiled], list[PhraseGroup]]:
+    """The named word lists and every sign's phrase groups, compiled, from a TOML file."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    lists = data.pop("words")
+    words = compile_lists(lists, _NEGATION_LIST)
+    negation = words[_NEGATION_LIST].regex
+    groups: list[PhraseGroup] = []
+    for sign_key, entry in data.items():
+        groups.append(_group(sign_key, entry, words, negation))
+        groups.extend(
+            _group(sign_key, checked, words, negation) for checked in entry.get("checked", [])
+        )
+    return words, groups
+
+
+def _group(
+    sign_key: str, entry: dict[str, Any], words: dict[str, Compiled], negation: str
+) -> PhraseGroup:
+    """One group of a sign's entry: its phrases and regexes compiled, with its check."""
+    known = {"phrases", "regexes", "checked", "check", "deny_inside"}
+    if unknown := set(entry) - known:
+        raise PhraseError(f"{sign_key}: unknown keys {sorted(unknown)}")
+
+    def lookup(name: str) -> Compiled:
+        if name not in words:
+            raise PhraseError(f"{sign_key}: no word list named {{{name}}}")
+        return words[name]
+
+    phrases = [compile_phrase(phrase, lookup, negation) for phrase in entry.get("phrases", [])]
+    regexes = [Compiled(substitute_lists(r, lookup), None) for r in entry.get("regexes", [])]
+    return PhraseGroup(
+        sign_key, entry.get("check"), bool(entry.get("deny_inside")), (*phrases, *regexes)
+    )
+
+
+WORDS, PHRASE_GROUPS = read_vocabulary(VOCABULARY)

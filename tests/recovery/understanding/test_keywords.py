@@ -241,6 +241,35 @@ def test_stop_inside_an_answer_or_chatter_is_not_a_stop_request(text: str) -> No
     assert not is_stop_request(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "please take my grandmother off your list",
+        "I would like to be unsubscribed",
+        "we don't need these anymore, thank you",
+        "quit texting my dad please",
+        "ya no le escriban a mi papá",
+        "quítenme de sus mensajes",
+    ],
+)
+def test_request_in_other_words_or_for_a_family_member_is_a_stop_request(text: str) -> None:
+    assert is_stop_request(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can they take me off the gabapentin?",
+        "the drain needs to be removed friday",
+        "I stopped the brace yesterday",
+        "ya no quiero seguir tomando el tramadol",
+        "don't remove me from the list",
+    ],
+)
+def test_stop_about_treatment_or_denied_is_not_a_stop_request(text: str) -> None:
+    assert not is_stop_request(text)
+
+
 def test_keyword_values_are_stored_as_plain_words() -> None:
     assert [k.value for k in Keyword] == ["opt_out", "opt_in", "help"]
 

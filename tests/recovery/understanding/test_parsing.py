@@ -884,6 +884,72 @@ def test_reply_that_is_a_long_message_is_still_read() -> None:
     assert read_reply(text, "pain").pain == 6
 
 
+def test_reply_with_a_dose_and_a_clock_time_reads_only_the_score() -> None:
+    assert read_reply("took 2 advil at 9, back is at 5", "pain") == Reading(pain=5)
+
+
+def test_reply_opening_with_a_clock_time_reads_the_score_after_it() -> None:
+    assert read_reply("at 3 it was 8, now maybe 6", "pain") == Reading(pain=6)
+
+
+def test_reply_naming_each_answer_by_word_reads_them_by_name() -> None:
+    assert read_reply("activity 1, pain 9", "pain") == Reading(pain=9, activity=1)
+
+
+def test_reply_naming_each_answer_after_it_with_for_reads_them_by_name() -> None:
+    assert read_reply("1 for activity, 9 for pain", "activity") == Reading(pain=9, activity=1)
+
+
+def test_reply_naming_answers_by_letter_reads_both() -> None:
+    assert read_reply("P 4 A 2", "pain") == Reading(pain=4, activity=2)
+
+
+def test_reply_naming_the_second_question_answers_activity() -> None:
+    assert read_reply("4/10, and 2 for the other question", "pain") == Reading(pain=4, activity=2)
+
+
+def test_reply_labelling_the_activity_as_moving_around_is_activity() -> None:
+    assert read_reply("moving around: 2", "pain") == Reading(activity=2)
+
+
+def test_reply_walking_there_and_back_does_not_name_the_back() -> None:
+    assert read_reply("walked to the corner and back, a 3", "activity") == Reading(activity=3)
+
+
+def test_day_in_bed_with_trips_to_the_bathroom_is_in_bed() -> None:
+    assert read_reply("in bed since morning, only up for the toilet", "activity").activity == 1
+
+
+def test_day_in_a_recliner_told_by_family_is_up_inside() -> None:
+    assert read_reply("Grandpa sat in his recliner most of the day", "activity").activity == 2
+
+
+def test_day_that_never_went_outside_is_up_inside() -> None:
+    assert read_reply("made lunch, never went outside", "activity").activity == 2
+
+
+def test_work_or_a_sport_is_back_to_usual_activities() -> None:
+    assert read_reply("worked my full shift today", "activity").activity == 4
+    assert read_reply("went bowling with the league", "activity").activity == 4
+
+
+def test_place_named_in_passing_does_not_change_the_level() -> None:
+    text = "my son came by from work, I never got out of bed"
+    assert read_reply(text, "activity").activity == 1
+
+
+def test_activity_asked_about_or_planned_is_not_an_answer() -> None:
+    assert read_reply("is it ok to go to work on monday?", "activity") == Reading()
+    assert read_reply("going back to the gym next week", "activity") == Reading()
+
+
+def test_spanish_day_story_reads_by_where_it_was_spent() -> None:
+    assert read_reply("mi mamá no se levantó de la cama", "activity").activity == 1
+    assert read_reply("mi papá estuvo en su sillón todo el día", "activity").activity == 2
+    assert read_reply("fuimos a la tienda con la andadera", "activity").activity == 3
+    assert read_reply("mi esposo ya regresó a trabajar", "activity").activity == 4
+
+
 @settings(max_examples=300, deadline=None)
 @given(text=st.text(max_size=1600), expecting=st.sampled_from(QUESTIONS))
 def test_any_text_never_raises_and_gives_values_in_range(text: str, expecting: Question) -> None:

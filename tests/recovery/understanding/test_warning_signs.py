@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,14 +14,25 @@ from recovery.understanding.warning_sign_patterns import (
     BREATHING,
     CANT_WALK,
     CHEST_PAIN,
+    CONFUSION,
     CONTINENCE,
+    DIZZINESS,
+    FAINTING,
+    FALL,
     FEVER,
     LEG_WEAKNESS,
     NEEDLE_SITE,
     NUMBNESS,
+    SIGN_PATTERNS,
     SIGNS,
     SUDDEN_PAIN,
 )
+from recovery.understanding.warning_sign_phrases import (
+    Compiled,
+    PhraseError,
+    compile_phrase,
+)
+from recovery.understanding.warning_sign_words import VOCABULARY, read_vocabulary
 from recovery.understanding.warning_signs import WarningSign, find_warning_signs
 
 Expected = list[tuple[str, str, bool]]
@@ -319,6 +333,38 @@ REPORTED: list[tuple[str, Expected]] = [
     ("Sin fiebre pero con escalofríos", [(FEVER, "escalofríos", False)]),
     ("No, tengo fiebre", [(FEVER, "fiebre", False)]),
     ("No tengo fiebre pero sí escalofríos", [(FEVER, "escalofríos", False)]),
+    ("she took a tumble in the garden", [(FALL, "took a tumble", False)]),
+    ("my husband slipped in the tub", [(FALL, "slipped in", False)]),
+    ("I fell", [(FALL, "fell", False)]),
+    ("mi mamá se cayó anoche", [(FALL, "se cayó", False)]),
+    ("me caí en el baño", [(FALL, "me caí en el", False)]),
+    ("he passed out on the couch", [(FAINTING, "passed out", False)]),
+    ("she blacked out for a minute", [(FAINTING, "blacked out", False)]),
+    ("se desmayó en la sala", [(FAINTING, "desmayó", False)]),
+    ("perdió el conocimiento", [(FAINTING, "perdió el conocimiento", False)]),
+    ("the room is spinning", [(DIZZINESS, "room is spinning", False)]),
+    ("I feel lightheaded", [(DIZZINESS, "lightheaded", False)]),
+    ("estoy mareada", [(DIZZINESS, "mareada", False)]),
+    ("todo me da vueltas", [(DIZZINESS, "todo me da vueltas", False)]),
+    ("she doesn't know where she is", [(CONFUSION, "doesn't know where she is", False)]),
+    ("he keeps talking nonsense", [(CONFUSION, "talking nonsense", False)]),
+    ("está confundido", [(CONFUSION, "confundido", False)]),
+    ("mi papá no me reconoce", [(CONFUSION, "no me reconoce", False)]),
+    ("he's burning up", [(FEVER, "burning up", False)]),
+    ("tiene calentura", [(FEVER, "calentura", False)]),
+    ("she's hot to the touch", [(FEVER, "hot to the touch", False)]),
+    ("his legs won't hold him", [(LEG_WEAKNESS, "his legs won't hold him", False)]),
+    ("can't lift her foot", [(LEG_WEAKNESS, "can't lift her foot", False)]),
+    ("me quedo sin aire al caminar", [(BREATHING, "me quedo sin aire", False)]),
+    ("sin fuerza en las piernas", [(LEG_WEAKNESS, "sin fuerza en las piernas", False)]),
+    ("can't talk without gasping", [(BREATHING, "gasping", False)]),
+    ("If I stand up my legs give out", [(LEG_WEAKNESS, "my legs give out", False)]),
+    ("si camino me mareo", [(DIZZINESS, "me mareo", False)]),
+    ("I was helping my grandson and fell", [(FALL, "fell", False)]),
+    (
+        "she fell and now she's confused",
+        [(FALL, "fell", False), (CONFUSION, "confused", False)],
+    ),
 ]
 
 # texts that deny a sign (alone, or beside one they report)
@@ -410,6 +456,19 @@ DENIED: list[tuple[str, Expected]] = [
     ("I'm not feeling any numbness", [(NUMBNESS, "numbness", True)]),
     ("I can't feel any numbness", [(NUMBNESS, "numbness", True)]),
     ("no fever but chest pain", [(FEVER, "fever", True), (CHEST_PAIN, "chest pain", False)]),
+    ("no falls", [(FALL, "no falls", True)]),
+    ("she hasn't fallen", [(FALL, "fallen", True)]),
+    ("no se ha caído", [(FALL, "se ha caído", True)]),
+    ("never fainted", [(FAINTING, "fainted", True)]),
+    ("sin desmayos", [(FAINTING, "desmayos", True)]),
+    ("no longer dizzy", [(DIZZINESS, "dizzy", True)]),
+    ("ya no tengo mareos", [(DIZZINESS, "mareos", True)]),
+    ("he's not confused", [(CONFUSION, "confused", True)]),
+    ("denies confusion", [(CONFUSION, "confusion", True)]),
+    ("what should I do if she gets a fever?", [(FEVER, "fever", True)]),
+    ("¿qué hago si se marea?", [(DIZZINESS, "se marea", True)]),
+    ("the chills are gone", [(FEVER, "chills", True)]),
+    ("in case I get dizzy, what do I do?", [(DIZZINESS, "dizzy", True)]),
 ]
 
 # texts that look close to a sign but report none
@@ -497,6 +556,22 @@ NOT_SIGNS = [
     "I'm red in the face from laughing",
     "swollen ankles",
     "mis tobillos están hinchados",
+    "change the bandage",
+    "her sister fell last year",
+    "dizzy from the car ride last month",
+    "my neighbor passed out at church",
+    "mi vecina se desmayó",
+    "the nurse said to watch for fever",
+    "fell asleep watching tv",
+    "the bandage fell off",
+    "I almost fell",
+    "fall colors are pretty",
+    "se me cayó el teléfono",
+    "me caen muy bien las enfermeras",
+    "confused about which pill to take",
+    "sorry for the confusion",
+    "the movie gave me chills",
+    "slipped my mind",
 ]
 
 
@@ -544,7 +619,8 @@ def test_phrase_quotes_the_original_accents_and_capitals() -> None:
 
 
 def test_every_category_is_named_once_in_plain_words() -> None:
-    assert len(set(SIGNS)) == 10
+    assert len(set(SIGNS)) == 14
+    assert {FALL, FAINTING, DIZZINESS, CONFUSION} <= set(SIGNS)
     assert "leg numbness or tingling" in SIGNS
     assert all(sign == sign.strip() and sign[0].islower() for sign in SIGNS)
 
@@ -572,3 +648,58 @@ def test_texts_built_from_sign_words_never_raise(words: list[str]) -> None:
     text = " ".join(words)
     for sign in find_warning_signs(text):
         assert sign.phrase in text
+
+
+def test_every_sign_has_phrases_in_the_vocabulary_file() -> None:
+    assert VOCABULARY.is_file()
+    assert {pattern.sign for pattern in SIGN_PATTERNS} == set(SIGNS)
+
+
+def _phrase(phrase: str, **lists: list[str]) -> str:
+    """A phrase compiled with small word lists, as a regex."""
+
+    def lookup(name: str) -> Compiled:
+        words = "|".join(lists[name])
+        return Compiled(f"(?:{words})", frozenset(lists[name]))
+
+    return compile_phrase(phrase, lookup, "not|no").regex
+
+
+@pytest.mark.parametrize(
+    ("phrase", "matching", "not_matching"),
+    [
+        ("took a (tumble|spill)", ["took a spill"], ["took a fall"]),
+        ("slipped [in the] shower", ["slipped shower", "slipped in the shower"], ["slipped"]),
+        ("[{owner}]* legs gave out", ["my left legs gave out", "legs gave out"], ["legs out"]),
+        ("desmay*", ["desmayo", "desmayada"], ["desma"]),
+        ("legs ... weak", ["legs weak", "legs are so very weak"], ["legs are a bit too weak"]),
+        ("fell -(asleep|behind)", ["fell", "fell down"], ["fell asleep"]),
+        ("legs <not> weak", ["legs weak", "legs not weak"], ["legs never weak"]),
+        ("can't stand", ["cant stand"], ["can stand"]),
+    ],
+)
+def test_phrase_syntax_compiles_to_whole_word_patterns(
+    phrase: str, matching: list[str], not_matching: list[str]
+) -> None:
+    regex = re.compile(rf"(?<!\w)(?:{_phrase(phrase, owner=['my', 'left'])})(?!\w)")
+    assert all(regex.search(text) for text in matching)
+    assert not any(regex.search(text) for text in not_matching)
+
+
+@pytest.mark.parametrize("phrase", ["took a (tumble", "fell]", "{nowhere} fell", "<not> a <no>"])
+def test_a_phrase_that_cannot_be_read_is_refused(phrase: str) -> None:
+    with pytest.raises((PhraseError, KeyError)):  # KeyError: the test's own list lookup
+        _phrase(phrase)
+
+
+def test_a_clinician_adds_a_phrasing_to_the_vocabulary_file(tmp_path: Path) -> None:
+    vocabulary = tmp_path / "signs.toml"
+    vocabulary.write_text(
+        '[words]\nnegation = ["no"]\nperson = ["she", "he"]\n'
+        '[fall]\nphrases = ["{person} (took|had) a (tumble|header)"]\n',
+        encoding="utf-8",
+    )
+    _, groups = read_vocabulary(vocabulary)
+    regex = re.compile(groups[0].phrases[0].regex)
+    assert groups[0].sign_key == "fall"
+    assert regex.fullmatch("she took a header")
