@@ -13,6 +13,7 @@ _VERBS = (
     r"liked|loved|disliked|emphasi[sz]ed|laughed at|questioned|removed an? \w+ from"
     r"|reacted(?: with)? \S{1,8} to|reacted to"
     r"|le gusto|le encanto|le gusta|le encanta|no le gusto|le disgusto|destaco|enfatizo"
+    r"|le hizo (?:reir|gracia)|le divirtio|le sorprendio|le asombro|le entristecio|le enojo"
     r"|se rio de|se ha reido de|cuestiono|pregunto por|hizo enfasis en|reacciono con \S{1,8} a"
     r"|reacciono \S{1,8} a|ha reaccionado con \S{1,8} a|elimino (?:un|el) \w+ de"
     r"|quito (?:un|el) \w+ de"

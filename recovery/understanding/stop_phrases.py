@@ -94,6 +94,7 @@ _ENGLISH = (
 )
 _SPANISH_PROGRAM = r"(?:esto|este programa|el programa|la lista|esta lista|el sistema)"
 _SPANISH = (
+    rf"\b(?:favor de |por favor )?no (?:enviar|mandar|escribir) (?:mas )?(?:{_COSAS}|nada)\b",
     r"\bno (?:me |nos )?(?:manden|mande|mandes|envien|envie|envies|escriban|escriba|escribas"
     r"|texteen|textee|contacten|contacte|molesten|moleste|llamen)\b",
     r"\bno (?:le|les|la|lo) (?:manden|mande|envien|envie|escriban|escriba|texteen|contacten"

@@ -67,7 +67,8 @@ def is_bathroom_accident(text: str, match: re.Match[str]) -> bool:
     """An "accident" counts only with the bathroom in the same clause."""
     return re.search(
         r"\b(?:pee|peed|poop|pooped|bathroom|restroom|toilet|potty|bladder|bowels?|pants|bed"
-        r"|underwear|diaper|myself|urine|stool)\b",
+        r"|underwear|diaper|myself|urine|stool|bano|orina|pipi|pis|calzones|panal|pantalones"
+        r"|cama|sanitario)\b",
         _clause(text, match),
     ) is not None and not re.search(r"\b(?:car|fall|fell|slipped)\b", _clause(text, match))
 

@@ -28,6 +28,11 @@ def _words(name: str) -> str:
 _SENTENCE_BREAK = re.compile(r"[.!?\n;]|\b(?:but|pero|though|aunque|although)\b")
 _CLAUSE_BREAK = re.compile(r"[.!?\n;,:]|\b(?:but|pero|though|aunque|although)\b")
 _PERSON = re.compile(rf"(?P<other>{_words('someone_else')})|{_words('the_patient')}")
+# "My sister said she got dizzy": the "she" of someone else's words is that someone else.
+_REPORTED = re.compile(
+    rf"{_words('someone_else')}[^.!?\n]{{0,60}}?\b(?:said|says|dijo|dice)(?: that| que)?"
+    r" (?P<pronoun>she|he|shes|hes|ella|el)\b"
+)
 _SPEAKER = re.compile(r"\b(?:i|im|ive|id|yo)\b")
 _FIRST_PERSON = re.compile(r"\b(?:i|im|ive|id|yo|my|me|myself|mis)\b")
 _LONG_AGO = re.compile(_words("long_ago"))
@@ -61,7 +66,7 @@ def read_context(text: str) -> Context:
     return Context(
         sentence_starts=(0, *(m.end() for m in _SENTENCE_BREAK.finditer(text))),
         clause_starts=(0, *(m.end() for m in _CLAUSE_BREAK.finditer(text))),
-        people=tuple((m.end(), m.group("other") is not None) for m in _PERSON.finditer(text)),
+        people=_people(text),
         speakers=_starts(_SPEAKER, text),
         first_person=_starts(_FIRST_PERSON, text),
         long_ago=tuple(
@@ -74,6 +79,15 @@ def read_context(text: str) -> Context:
         supposing=tuple(m.end() for m in _SUPPOSING.finditer(text)),
         spanish_ifs=tuple(m.end() for m in _SPANISH_IF.finditer(text)),
         questions=tuple(i for i, char in enumerate(text) if char == "?"),
+    )
+
+
+def _people(text: str) -> tuple[tuple[int, bool], ...]:
+    """Where each person is named, and whether it is someone other than the patient."""
+    reported = {m.end("pronoun") for m in _REPORTED.finditer(text)}
+    return tuple(
+        (m.end(), m.group("other") is not None or m.end() in reported)
+        for m in _PERSON.finditer(text)
     )
 
 
@@ -119,10 +133,16 @@ def is_from_a_show(context: Context, start: int, end: int) -> bool:
     return _any_in(context.shows, *_span(context.clause_starts, start, end))
 
 
-def is_an_instruction(context: Context, start: int) -> bool:
-    """Whether the sign is named in repeating what to watch for."""
+def is_an_instruction(context: Context, text: str, start: int, end: int) -> bool:
+    """Whether the sign is named in repeating what to watch for: in the sentence that says
+    so, or as one of the bare questions that follow it ("What should we watch for? fever?")."""
     sentence_start, _ = _span(context.sentence_starts, start, start)
-    return _any_in(context.instructions, sentence_start, start)
+    if _any_in(context.instructions, sentence_start, start):
+        return True
+    is_bare_question = not text[sentence_start:start].strip(" \u00bf\"'") and text[
+        end : end + 3
+    ].lstrip(" \"'").startswith("?")
+    return is_bare_question and _any_in(context.instructions, 0, start)
 
 
 def is_supposed(context: Context, text: str, start: int, end: int) -> bool:

@@ -53,6 +53,7 @@ _BETWEEN = word_set(
     seen see longer yet creo que like some anything develop developed start starts go goes
     going gets legs leg feet foot toes chest back are is was were esta estan se ve ven veo
     le lo les tiene tenia tuvo ever notado sentido vuelto volvio vuelve
+    sale salio salen sangrado tenido
     """
 )
 # Not "he": Spanish "no he tenido fiebre" is a denial.
@@ -116,7 +117,7 @@ def find_warning_signs(text: str) -> list[WarningSign]:
         return []
     context = read_context(folded.text)
     hits = [h for h in hits if not _is_titled(folded, h)]
-    hits = _negate(folded.text, context, _patients_own(context, hits))
+    hits = _negate(folded.text, context, _patients_own(folded.text, context, hits))
     chosen: dict[str, _Hit] = {}
     for hit in hits:
         held = chosen.get(hit.sign)
@@ -147,14 +148,14 @@ def _is_titled(folded: Folded, hit: _Hit) -> bool:
     return is_in_a_title(folded.original, start, end)
 
 
-def _patients_own(context: Context, hits: list[_Hit]) -> list[_Hit]:
+def _patients_own(text: str, context: Context, hits: list[_Hit]) -> list[_Hit]:
     """The hits that are the patient's, now: not someone else's, of long ago, or a film's."""
     return [
         hit
         for hit in hits
         if not is_someone_elses(context, hit.start, hit.end)
         and not is_long_ago(context, hit.start, hit.end)
-        and not is_an_instruction(context, hit.start)
+        and not is_an_instruction(context, text, hit.start, hit.end)
         and not (hit.sign == FEVER and is_from_a_show(context, hit.start, hit.end))
     ]
 

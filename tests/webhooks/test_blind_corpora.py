@@ -17,7 +17,7 @@ from tests.webhooks.blind_corpora import score_through_webhook
 
 # Each corpus: the least share right in every respect, and the most urgent signs without
 # an urgent flag (each of them still reaches a nurse as a comment).
-PROMISES = {"unseen": (0.80, 60)}
+PROMISES = {"unseen": (0.98, 1), "holdout": (0.98, 1)}
 
 
 @pytest.fixture

@@ -223,7 +223,7 @@ REPORTED: list[tuple[str, Expected]] = [
     ),
     ("la herida está roja e hinchada", [(NEEDLE_SITE, "herida está roja", False)]),
     ("está hinchado", [(NEEDLE_SITE, "hinchado", False)]),
-    ("le sale pus", [(NEEDLE_SITE, "pus", False)]),
+    ("le sale pus", [(NEEDLE_SITE, "le sale pus", False)]),
     ("me sale sangre de la herida", [(BLEEDING, "sangre", False)]),
     ("estoy sangrando", [(BLEEDING, "sangrando", False)]),
     (
@@ -316,7 +316,7 @@ REPORTED: list[tuple[str, Expected]] = [
         "out of nowhere I got a stabbing pain",
         [(SUDDEN_PAIN, "out of nowhere I got a stabbing pain", False)],
     ),
-    ("me dio un dolor de repente", [(SUDDEN_PAIN, "dolor de repente", False)]),
+    ("me dio un dolor de repente", [(SUDDEN_PAIN, "me dio un dolor de repente", False)]),
     ("dolor repentino en la espalda", [(SUDDEN_PAIN, "dolor repentino", False)]),
     (
         "de repente me empezó un dolor muy fuerte",
