@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from recovery.conversation.amendments import amend_answered
 from recovery.conversation.turns import Turn, quote
-from recovery.flags.lifecycle import evaluate_enrollment
+from recovery.flags.lifecycle import evaluate_enrollment, resolve_when_gone
 from recovery.models import CheckIn, Enrollment
 from recovery.patients.follow_up import complete_if_done
 from recovery.protocols.definitions import spec_of
@@ -152,12 +152,29 @@ def _read(body: str, expecting: Question) -> Reading:
 
 
 def _answer_late(turn: Turn, check_in: CheckIn) -> bool:
+    was_missed = check_in.status == CheckInStatus.MISSED
     reading = _read(turn.message.body, _expecting(check_in))
     if not _record(check_in, reading):
         return False
     turn.message.check_in_id = check_in.id
     _move_on(turn, check_in)
+    if was_missed and check_in.enrollment is not None:
+        _resolve_no_response(turn, check_in)
     return True
+
+
+def _resolve_no_response(turn: Turn, check_in: CheckIn) -> None:
+    """The late answer means the check-in was not missed after all: unless another check-in
+    is still missed, the ``no_response`` flag no longer holds."""
+    if any(c.status == CheckInStatus.MISSED for c in check_in.enrollment.check_ins):
+        return
+    resolve_when_gone(
+        turn.session,
+        check_in.enrollment,
+        FlagKind.NO_RESPONSE,
+        why=f"A late answer came for the {check_in.label} check-in: no check-in is missed now.",
+        now=turn.now,
+    )
 
 
 def _quote(turn: Turn) -> str:

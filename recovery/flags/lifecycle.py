@@ -244,6 +244,18 @@ def resolve(session: Session, flag: Flag, *, actor: str, note: str, now: datetim
     return flag
 
 
+def resolve_when_gone(
+    session: Session, enrollment: Enrollment, kind: FlagKind, *, why: str, now: datetime
+) -> Flag | None:
+    """The system resolves the enrollment's unresolved flag of this kind, whose reason no
+    longer holds, with a note saying why (``no_response`` after a late answer, ``opted_out``
+    after the patient opts back in)."""
+    flag = _unresolved(session, enrollment.id, kind)
+    if flag is None:
+        return None
+    return resolve(session, flag, actor=SYSTEM, note=why, now=now)
+
+
 def check_note(note: object) -> str:
     """A note trimmed; InvalidNote when not text a database keeps, or over NOTE_MAX_CHARS."""
     if note is None:

@@ -332,6 +332,19 @@ def test_late_pain_score_completes_a_missed_check_in(client, settings, runtime, 
     assert first_check_in(runtime).pain == 5
 
 
+def test_a_late_answer_resolves_the_no_response_flag_saying_why(
+    client, settings, runtime, sent
+) -> None:
+    run_due_work(runtime, now=MORNING + timedelta(hours=4))
+    run_due_work(runtime, now=MORNING + timedelta(hours=8))
+    [flag] = flags_of(runtime, FlagKind.NO_RESPONSE)
+    assert flag.status == FlagStatus.OPEN
+    say(client, settings, "5")
+    [flag] = flags_of(runtime, FlagKind.NO_RESPONSE)
+    assert (flag.status, flag.resolved_by) == (FlagStatus.RESOLVED, "system")
+    assert "late answer came for the 24h check-in" in (flag.resolution_note or "")
+
+
 def test_pain_ten_is_flagged_the_moment_it_arrives(client, settings, runtime, sent) -> None:
     say(client, settings, "10")
     [flag] = flags_of(runtime, FlagKind.SEVERE_PAIN)
