@@ -3,6 +3,8 @@ Alembic migrations in ``migrations/``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -10,11 +12,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+PG_CONNECT_TIMEOUT_SECONDS = 5
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -34,6 +37,9 @@ def make_engine(url: str, **options: Any) -> Engine:
     options.setdefault("hide_parameters", True)
     if parsed.get_backend_name() != "sqlite":
         options.setdefault("pool_pre_ping", True)
+        # A database that does not answer fails a request in seconds, not minutes.
+        options.setdefault("connect_args", {"connect_timeout": PG_CONNECT_TIMEOUT_SECONDS})
+        options.setdefault("pool_timeout", PG_CONNECT_TIMEOUT_SECONDS)
         options.setdefault("pool_size", 10)
         options.setdefault("max_overflow", 20)
         return create_engine(url, **options)
@@ -82,12 +88,44 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade_database(engine: Engine) -> None:
-    """Create the schema or bring it up to the newest migration; safe to run again."""
+def upgrade_database(engine: Engine, revision: str = "head") -> None:
+    """Create the schema or bring it up to the newest migration (or to ``revision``); safe
+    to run again."""
     config = alembic_config(engine)
-    with engine.begin() as connection:
+    with (
+        engine.connect() as connection,
+        _foreign_keys_off_on_sqlite(connection),
+        connection.begin(),
+    ):
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
+        _check_foreign_keys(connection)
+
+
+@contextmanager
+def _foreign_keys_off_on_sqlite(connection: Connection) -> Iterator[None]:
+    """SQLite's migrations run without foreign-key enforcement, as SQLite's own procedure
+    for changing a table asks: a batch migration rebuilds a table (copy, drop, rename), and
+    dropping one that other rows point at fails while foreign keys are enforced. The switch
+    only works outside a transaction, so it is thrown on the driver's connection."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    driver = connection.connection.dbapi_connection
+    assert driver is not None
+    driver.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        driver.execute("PRAGMA foreign_keys=ON")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    """Refuse to commit a SQLite migration that left a row pointing at nothing."""
+    if connection.dialect.name == "sqlite":
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the migration broke {len(broken)} foreign key(s): {broken[:5]}")
 
 
 def is_up_to_date(engine: Engine) -> bool:

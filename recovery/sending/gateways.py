@@ -43,6 +43,14 @@ class FoundText:
     date_created: datetime  # UTC, whole seconds (as Twilio reports it)
 
 
+@dataclass(frozen=True)
+class TextStatus:
+    """A sent text's delivery status as Twilio knows it now."""
+
+    status: str
+    error_code: int | None
+
+
 class SendError(Exception):
     """A text was not sent, or it cannot be told whether it was (see the module docstring)."""
 
@@ -87,6 +95,10 @@ class SmsGateway(Protocol):
         """Texts sent to a number at or after a UTC instant, newest first."""
         ...
 
+    def fetch_status(self, sid: str) -> TextStatus | None:
+        """A sent text's status now (None where the gateway keeps none)."""
+        ...
+
 
 def mask_phone(number: str) -> str:
     """A phone number fit for logs: only its last two digits, like `+*********23`."""
@@ -114,6 +126,10 @@ class ConsoleGateway:
     def find_sent(self, to: str, since: datetime) -> list[FoundText]:
         """Nothing: console texts exist only where the caller stored them."""
         return []
+
+    def fetch_status(self, sid: str) -> TextStatus | None:
+        """None: console texts have no delivery status to ask about."""
+        return None
 
     def close(self) -> None:
         """Nothing to release."""

@@ -22,7 +22,7 @@ from twilio.http.response import Response
 from twilio.rest import Client
 from urllib3.exceptions import ConnectTimeoutError
 
-from recovery.sending.gateways import FoundText, SendError, SentText
+from recovery.sending.gateways import FoundText, SendError, SentText, TextStatus
 
 DEFAULT_API_URL = "https://api.twilio.com"
 _logger = logging.getLogger(__name__)
@@ -206,6 +206,12 @@ class TwilioGateway:
             since = since.replace(tzinfo=UTC)
         floor = since.astimezone(UTC).replace(microsecond=0)  # Twilio keeps whole seconds
         return self._call(lambda client: _texts_since(client, to, floor), is_idempotent=True)
+
+    def fetch_status(self, sid: str) -> TextStatus:
+        """The text's status now, read from Twilio (a status callback may have been lost)."""
+        message = self._call(lambda client: client.messages(sid).fetch(), is_idempotent=True)
+        code = message.error_code
+        return TextStatus(str(message.status), int(code) if code else None)
 
     def close(self) -> None:
         """Close the HTTP connections of every thread that sent through this gateway."""

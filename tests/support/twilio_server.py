@@ -251,6 +251,10 @@ class TwilioServer:
             params["ErrorCode"] = str(error_code)
         return post_signed_form(url, params, self.auth_token)
 
+    def lose_status_callback(self, sid: str, status: str, error_code: int | None = None) -> None:
+        """Move a message to `status` with no callback, as when ours never arrived."""
+        self._store.set_status(sid, status, error_code)
+
     def send_twiml_reply(self, to: str, from_: str, body: str, action: str | None) -> str:
         """Send one <Message> of a TwiML answer, as Twilio does: stored like a created message,
         its delivery reported to the verb's `action` URL (when auto callbacks are on)."""

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
 from config.settings import Settings
+from recovery import create_app
 from recovery.conversation.inbound import InboundText
 from recovery.conversation.replies import receive_text
 from recovery.models import CheckIn, Flag, Message, Patient
@@ -24,7 +25,7 @@ from recovery.states import (
     MessageKind,
     Severity,
 )
-from tests.conftest import with_settings
+from tests.conftest import free_port, with_settings
 from tests.support.factories import MORNING, enroll_patient
 from tests.support.sms_client import PATH, post_sms, replies, twilio_form
 
@@ -372,3 +373,13 @@ def test_any_text_is_stored_and_answered_without_an_error(client, settings: Sett
     response = post_sms(client, settings, body, "+14155550177")
     assert response.status_code == 200
     assert inbound_count(runtime) == before + 1
+
+
+def test_a_text_while_the_database_is_unreachable_gets_503_at_once(settings) -> None:
+    """Nothing listens where the database should be: Twilio is told to come back later."""
+    nowhere = f"postgresql://postgres@127.0.0.1:{free_port()}/nowhere"
+    unreachable = with_settings(settings, database_url=nowhere)
+    client = create_app(unreachable).test_client()
+    response = post_sms(client, unreachable, "I can't feel my legs", PHONE)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "60"

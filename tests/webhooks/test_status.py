@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import requests
 from sqlalchemy import select
@@ -122,3 +124,21 @@ def test_a_callback_naming_a_reply_it_does_not_match_changes_nothing(
     assert post_signed_form(url, params, twilio.auth_token) == 204
     with runtime.sessions() as session:
         assert session.scalars(select(Message).where(Message.sid == sid)).first() is None
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "expected"),
+    [
+        ("delivered", None, MessageStatus.DELIVERED),
+        ("undelivered", 30005, MessageStatus.UNDELIVERED),
+    ],
+)
+def test_a_lost_status_callback_is_made_up_for_by_asking_twilio(
+    runtime, twilio, sent_sid, status, code, expected
+) -> None:
+    twilio.lose_status_callback(sent_sid, status, code)
+    run_due_work(runtime, now=MORNING + timedelta(minutes=9))
+    assert message(runtime, sent_sid).status == MessageStatus.QUEUED, "not asked before 10 min"
+    run_due_work(runtime, now=MORNING + timedelta(minutes=10))
+    assert message(runtime, sent_sid).status == expected
+    assert len(delivery_flags(runtime)) == (1 if code else 0)
