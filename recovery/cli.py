@@ -5,20 +5,23 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from config.settings import PROTOCOLS_DIR
 from recovery.api.documents import iso
 from recovery.db import upgrade_database
 from recovery.demo import ADMIN, NURSE, PATIENTS, is_seeded, seed_demo
 from recovery.models import Enrollment
 from recovery.patients.enrollment import enroll
+from recovery.patients.identity import EnrollmentConflict
 from recovery.patients.imports import UnreadableImport, import_rows, read_rows
 from recovery.patients.validation import EnrollmentRequest, InvalidRequest
-from recovery.protocols.definitions import ProtocolError, load_defaults
+from recovery.protocols.definitions import ProtocolError, default_definitions, load_defaults
 from recovery.runtime import Runtime, utc_now
 from recovery.staff.accounts import AccountError, create_user
 from recovery.staff.tokens import create_token
@@ -48,13 +51,27 @@ def runtime() -> Runtime:
 
 @click.command("init-db")
 @with_appcontext
-def init_db_command() -> None:
-    """Create or upgrade the database schema and load the default protocols."""
+@click.option(
+    "--protocols",
+    "directory",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=PROTOCOLS_DIR,
+    show_default=True,
+    help="The directory of protocol files (*.json) to load.",
+)
+def init_db_command(directory: Path) -> None:
+    """Create or upgrade the database schema and load the default protocols.
+
+    Every protocol file is checked first (its shape and the limits of each setting): one that
+    cannot be used stops the command with a line naming the file and the field, before the
+    schema or any protocol is touched.
+    """
     rt = runtime()
-    upgrade_database(rt.engine)
     try:
+        default_definitions(directory)
+        upgrade_database(rt.engine)
         with rt.transaction() as session:
-            protocols = load_defaults(session, now=utc_now())
+            protocols = load_defaults(session, now=utc_now(), directory=directory)
     except ProtocolError as invalid:
         raise click.ClickException(f"a protocol file cannot be used: {invalid}") from None
     names = ", ".join(f"{p.name} v{p.version}" for p in protocols)
@@ -124,6 +141,8 @@ def enroll_command(**options: str) -> None:
                 session, request, clinic=rt.clinic, actor=CLI_ACTOR, source="cli", now=utc_now()
             )
             lines = describe_enrollment(result.enrollment, is_new=result.is_new)
+    except EnrollmentConflict as conflict:
+        raise click.ClickException(f"not enrolled: {conflict.message}") from None
     except InvalidRequest as invalid:
         raise click.ClickException(describe_fields(invalid)) from None
     click.echo("\n".join(lines))

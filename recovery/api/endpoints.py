@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
@@ -22,7 +21,8 @@ from recovery.flags.lifecycle import (
 )
 from recovery.flags.worklist import flag_age_minutes, worklist
 from recovery.models import Enrollment, Flag
-from recovery.patients.enrollment import Enrolled, enroll
+from recovery.patients.enrollment import enroll
+from recovery.patients.identity import EnrollmentConflict
 from recovery.patients.validation import EnrollmentRequest, InvalidRequest
 from recovery.requests import db
 from recovery.runtime import utc_now
@@ -134,31 +134,32 @@ def request_from_json(body: Any) -> EnrollmentRequest:
 
 @blueprint.post("/enrollments")
 def create_enrollment() -> ResponseReturnValue:
-    """Enroll a patient; 201 with the enrollment, 400 naming every bad field."""
+    """Enroll a patient; 201 with the enrollment, 400 naming every bad field, 409 naming the
+    active follow-up already on the phone."""
     session = db()
+    clinic = current_app.extensions["recovery"].clinic
     try:
-        result = _enroll_once_more_on_conflict(session, request_from_json(json_body()))
+        body = request_from_json(json_body())
+        result = enroll(session, body, clinic=clinic, actor=g.actor, source="api", now=utc_now())
+    except EnrollmentConflict as conflict:
+        session.rollback()
+        return conflict_error(conflict)
     except InvalidRequest as invalid:
         session.rollback()
         return error(400, invalid.message, invalid.fields)
+    session.commit()
     return jsonify(enrollment_document(session, result.enrollment)), 201 if result.is_new else 200
 
 
-def _enroll_once_more_on_conflict(session: Session, body: EnrollmentRequest) -> Enrolled:
-    """Enroll and commit. When another request added the same new phone at the same moment,
-    its patient exists now, and enrolling again finds it."""
-    try:
-        return _enroll_and_commit(session, body)
-    except IntegrityError:
-        session.rollback()
-        return _enroll_and_commit(session, body)
-
-
-def _enroll_and_commit(session: Session, body: EnrollmentRequest) -> Enrolled:
-    clinic = current_app.extensions["recovery"].clinic
-    result = enroll(session, body, clinic=clinic, actor=g.actor, source="api", now=utc_now())
-    session.commit()
-    return result
+def conflict_error(conflict: EnrollmentConflict) -> ResponseReturnValue:
+    """409 naming the active follow-up in the way by its id and the initials of its patient."""
+    body = {
+        "error": conflict.message,
+        "fields": conflict.fields,
+        "enrollment_id": conflict.enrollment_id,
+        "initials": conflict.initials,
+    }
+    return jsonify(body), 409
 
 
 @blueprint.get("/openapi.json")

@@ -52,8 +52,16 @@ SCHEMAS: dict[str, Schema] = {
                 "description": "each bad field (dotted path) and what is wrong with it",
                 "additionalProperties": TEXT,
             },
+            "enrollment_id": {
+                **ID,
+                "description": "on an enrollment refused with 409: the active follow-up in the way",
+            },
+            "initials": {
+                **TEXT,
+                "description": 'on an enrollment refused with 409: its patient\'s initials, "M.L."',
+            },
         },
-        optional=("fields",),
+        optional=("fields", "enrollment_id", "initials"),
     ),
     "EnrollmentRequest": {
         **_object(
@@ -268,7 +276,10 @@ PATHS: dict[str, Schema] = {
         "post": {
             "operationId": "createEnrollment",
             "summary": "Enroll a patient after a procedure",
-            "description": "201 for a new enrollment; 200 with the same one for a repeat.",
+            "description": "201 for a new enrollment; 200 with the same one for a repeat. The "
+            "same person is found by MRN, or with no MRN on either side by phone and name; "
+            "someone else on the same phone is a patient of their own. A phone (and a "
+            "person) takes one active follow-up at a time: another one is refused with 409.",
             "tags": ["enrollments"],
             "requestBody": {
                 "required": True,
@@ -278,6 +289,10 @@ PATHS: dict[str, Schema] = {
                 {
                     "201": _json(_ref("Enrollment"), "Enrolled"),
                     "200": _json(_ref("Enrollment"), "Already enrolled for this procedure"),
+                    "409": _error(
+                        "The phone (or the person) already has an active follow-up, named by"
+                        " `enrollment_id` and `initials`: nothing was stored"
+                    ),
                 },
                 "400",
                 "401",

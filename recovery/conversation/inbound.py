@@ -8,12 +8,13 @@ from functools import cache
 from typing import Any
 
 import phonenumbers
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.sql.dml import ReturningInsert
 
 from recovery.models import Base, Enrollment, Message, Patient
+from recovery.patients.identity import owner_order
 from recovery.states import Direction, MessageKind, MessageStatus
 
 
@@ -48,28 +49,47 @@ def normalize_sender(number: str) -> str:
 
 
 def find_patient(session: Session, number: str) -> Patient | None:
-    """The patient whose phone this is, if any."""
-    return session.scalars(select(Patient).where(Patient.phone == number)).first()
+    """The patient a text from this number belongs to (SPEC 3): the one whose follow-up on
+    the phone is active, else the one with the phone's most recent follow-up, whoever of the
+    people sharing the phone that is."""
+    owner_id = session.scalar(_owner_query(number))
+    return session.get(Patient, owner_id) if owner_id is not None else None
+
+
+def _owner_query(number: Any) -> Select[int]:
+    """The id of the patient a text from the number belongs to, first of the rows."""
+    return (
+        select(Patient.id)
+        .outerjoin(Enrollment, Enrollment.patient_id == Patient.id)
+        .where(Patient.phone == number)
+        .order_by(*owner_order(), Patient.id.desc())
+        .limit(1)
+    )
 
 
 def lock_with_patient(session: Session, message_id: int) -> tuple[Message, Patient | None]:
-    """A stored text and its sender's patient, both rows locked, with every enrollment,
-    check-in and protocol version an answer reads.
+    """A stored text and its sender's patient, with every enrollment, check-in and protocol
+    version an answer reads; the text's row and every patient row of its phone locked.
 
-    The text's lock makes a retry of its SID wait for its answer; the patient's lock makes
-    two texts from one patient answered at the same moment take turns, the second reading
-    what the first recorded. Every answer takes them in this order.
+    The text's lock makes a retry of its SID wait for its answer; the phone's locks make
+    two texts from one phone answered at the same moment take turns, the second reading
+    what the first recorded. Every answer takes them in this order (patients by id).
     """
     message = session.scalars(
         select(Message).where(Message.id == message_id).with_for_update()
     ).one()
-    lock = select(Patient.id).where(Patient.phone == message.from_number).with_for_update()
-    patient_id = session.scalar(lock)
-    if patient_id is None:
+    lock = (
+        select(Patient.id)
+        .where(Patient.phone == message.from_number)
+        .order_by(Patient.id)
+        .with_for_update()
+    )
+    if not session.scalars(lock).all():
         return message, None
-    # A statement of its own after the lock: on PostgreSQL it then sees what the text
+    # Statements of their own after the lock: on PostgreSQL they then see what the text
     # answered before it committed (a locking statement reads other rows as they were
     # when it began).
+    patient_id = session.scalar(_owner_query(message.from_number))
     enrollments = joinedload(Patient.enrollments)
     query = (
         select(Patient)
@@ -86,9 +106,9 @@ def lock_with_patient(session: Session, message_id: int) -> tuple[Message, Patie
 def store_inbound(session: Session, text: InboundText, *, now: datetime) -> tuple[int, bool]:
     """Store the text unless its SID is already stored; return its id and whether it is new.
 
-    One statement: the sender's patient and newest enrollment are looked up inside the
-    INSERT, and a SID already stored (a Twilio retry, even one arriving at the same moment)
-    inserts nothing.
+    One statement: the sender's patient and the follow-up the text belongs to (the phone's
+    active one, else its most recent) are looked up inside the INSERT, and a SID already
+    stored (a Twilio retry, even one arriving at the same moment) inserts nothing.
     """
     values = {
         "sender": normalize_sender(storable(text.from_number)),
@@ -111,10 +131,13 @@ def _store_statement(dialect: str) -> ReturningInsert[Any]:
     table = Base.metadata.tables[Message.__tablename__]
     sender = bindparam("sender", type_=table.c.from_number.type)
     now = bindparam("now", type_=table.c.created_at.type)
-    newest_enrollment = (
-        select(func.max(Enrollment.id))
-        .join(Patient, Patient.id == Enrollment.patient_id)
-        .where(Patient.phone == sender)
+    # Not correlated: the owner's query reads every enrollment of the phone, not the outer one.
+    owner = _owner_query(sender).correlate(None).scalar_subquery()
+    enrollment = (
+        select(Enrollment.id)
+        .where(Enrollment.patient_id == owner)
+        .order_by(*owner_order())
+        .limit(1)
         .scalar_subquery()
     )
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -123,8 +146,8 @@ def _store_statement(dialect: str) -> ReturningInsert[Any]:
         .values(
             direction=Direction.INBOUND,
             kind=MessageKind.REPLY,
-            patient_id=select(Patient.id).where(Patient.phone == sender).scalar_subquery(),
-            enrollment_id=newest_enrollment,
+            patient_id=owner,
+            enrollment_id=enrollment,
             from_number=sender,
             to_number=bindparam("to_number", type_=table.c.to_number.type),
             body=bindparam("body", type_=table.c.body.type),
@@ -138,9 +161,3 @@ def _store_statement(dialect: str) -> ReturningInsert[Any]:
         .on_conflict_do_nothing(index_elements=[table.c.sid])
         .returning(table.c.id)
     )
-
-
-def reply_bodies(session: Session, message_id: int) -> list[str]:
-    """What we answered to an inbound text, in order."""
-    query = select(Message.body).where(Message.in_reply_to_id == message_id).order_by(Message.id)
-    return list(session.scalars(query))

@@ -1,5 +1,6 @@
-"""Patients and their follow-ups: enrollment, its validation, consent (STOP and START),
-the CSV import, and a nurse's pause, resume, withdraw and reinstate.
+"""Patients and their follow-ups: enrollment, its validation, who a patient is (the same
+person again, people sharing a phone, one active follow-up per phone), consent (STOP and
+START, a phone's), the CSV import, and a nurse's pause, resume, withdraw and reinstate.
 
 May import: ``flags`` and ``protocols`` (its siblings), ``staff`` (the audit log), and the
 models, states and runtime at the root. Never Flask or APScheduler.

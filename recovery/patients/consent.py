@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from recovery.flags.lifecycle import raise_flag
+from recovery.flags.lifecycle import raise_flag, resolve_when_gone
 from recovery.models import CheckIn, Enrollment, Message, Patient
+from recovery.patients.identity import initials, sharing_phone
 from recovery.protocols.definitions import spec_of
 from recovery.staff.audit import record_event
 from recovery.states import (
@@ -40,13 +41,38 @@ def opt_out(
     words: str = "",
     message_ids: Iterable[int] = (),
 ) -> bool:
-    """Stop all texts to the patient: cancel what is unsent, flag it. False if already out.
+    """Stop all texts to the patient's phone: cancel what is unsent, flag it. False if the
+    phone was already out.
 
+    A STOP opts a phone out at the carrier, whoever on it typed it, so everyone sharing the
+    phone is opted out with the patient, and each of their active follow-ups gets its own
+    ``opted_out`` flag: no follow-up goes quiet without a nurse being told.
     ``words`` are the patient's own, quoted on the flag (not in the audit log) when they asked
     in a sentence, which may say more than "stop" ("my father passed away, stop these").
     """
-    if patient.opted_out_at is not None:
-        return False
+    people = [p for p in _sharing_phone_first(session, patient) if p.opted_out_at is None]
+    for person in people:
+        if person is patient:
+            reason = f"The patient opted out of texts ({how}); no more check-ins will reach them."
+            _opt_out_one(session, person, how, now, reason, words, message_ids)
+        else:
+            reason = (
+                f"The phone this patient shares with {initials(patient.name)} was opted out of"
+                f" texts ({how}); no more check-ins will reach this patient either."
+            )
+            _opt_out_one(session, person, f"{how}, on a shared phone", now, reason, "", ())
+    return bool(people)
+
+
+def _opt_out_one(
+    session: Session,
+    patient: Patient,
+    how: str,
+    now: datetime,
+    reason: str,
+    words: str,
+    message_ids: Iterable[int],
+) -> None:
     patient.opted_out_at = now
     session.execute(
         update(Message)
@@ -66,13 +92,17 @@ def opt_out(
             session,
             enrollment,
             FlagKind.OPTED_OUT,
-            reason=f"The patient opted out of texts ({how}); no more check-ins will reach them."
-            + (f" The patient wrote: {words}" if words else ""),
+            reason=reason + (f" The patient wrote: {words}" if words else ""),
             now=now,
             message_ids=message_ids,
         )
     _audit(session, patient, "patient.opt_out", how, now)
-    return True
+
+
+def _sharing_phone_first(session: Session, patient: Patient) -> list[Patient]:
+    """The patient, then everyone else on the same phone."""
+    others = [p for p in sharing_phone(session, patient.phone) if p.id != patient.id]
+    return [patient, *others]
 
 
 def _stop_waiting(check_in: CheckIn, now: datetime) -> None:
@@ -86,20 +116,34 @@ def _stop_waiting(check_in: CheckIn, now: datetime) -> None:
 
 
 def opt_in(session: Session, patient: Patient, *, how: str, now: datetime) -> bool:
-    """Texts again: future check-ins cancelled by the opt-out are scheduled again."""
-    if patient.opted_out_at is None:
-        return False
-    patient.opted_out_at = None
-    for enrollment in active_enrollments(session, patient):
-        lateness = timedelta(hours=spec_of(enrollment.protocol).latest_lateness_hours)
-        for check_in in enrollment.check_ins:
-            if _is_restorable(check_in, now, lateness):
-                check_in.status = CheckInStatus.SCHEDULED
-                check_in.reason = None
-                check_in.queued_at = None
-                check_in.ended_at = None
-    _audit(session, patient, "patient.opt_in", how, now)
-    return True
+    """Texts again to the patient's phone, for everyone on it (the carrier lifts a phone's
+    opt-out): future check-ins cancelled by the opt-out are scheduled again."""
+    people = [p for p in _sharing_phone_first(session, patient) if p.opted_out_at is not None]
+    for person in people:
+        person.opted_out_at = None
+        for enrollment in active_enrollments(session, person):
+            lateness = timedelta(hours=spec_of(enrollment.protocol).latest_lateness_hours)
+            for check_in in enrollment.check_ins:
+                if _is_restorable(check_in, now, lateness):
+                    check_in.status = CheckInStatus.SCHEDULED
+                    check_in.reason = None
+                    check_in.queued_at = None
+                    check_in.ended_at = None
+            resolve_when_gone(
+                session,
+                enrollment,
+                FlagKind.OPTED_OUT,
+                why=f"The patient opted back in ({how}); check-ins still to come are scheduled.",
+                now=now,
+            )
+        _audit(
+            session,
+            person,
+            "patient.opt_in",
+            how if person is patient else f"{how}, on a shared phone",
+            now,
+        )
+    return bool(people)
 
 
 def _is_restorable(check_in: CheckIn, now: datetime, lateness: timedelta) -> bool:

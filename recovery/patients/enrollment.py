@@ -6,10 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recovery.models import CheckIn, Enrollment, Message, Patient
+from recovery.patients.identity import (
+    active_follow_ups,
+    find_same_person,
+    folded_name,
+    lock_identity,
+    phone_opted_out_at,
+    refuse_other_follow_up,
+)
 from recovery.patients.validation import (
     CleanEnrollment,
     EnrollmentRequest,
@@ -47,13 +54,28 @@ def enroll(
     source: str,
     now: datetime,
 ) -> Enrolled:
-    """Check the request, then enroll: patient, enrollment, check-ins and welcome text."""
+    """Check the request, then enroll: patient, enrollment, check-ins and welcome text.
+
+    Raises InvalidRequest for bad input and EnrollmentConflict when the phone (or the
+    person) already has another active follow-up; either way nothing is changed.
+    """
     clean = check_request(request, default_timezone=clinic.default_timezone)
     protocol = latest_version(session, clean.protocol)
     if protocol is None:
         raise InvalidRequest({"protocol": f"no protocol named {clean.protocol!r}"})
-    patient = _find_or_add_patient(session, clean, source=source, actor=actor, now=now)
-    same = _same_active_enrollment(session, patient, clean, protocol.name)
+    lock_identity(session, clean.phone, clean.mrn)
+    patient = find_same_person(session, clean.phone, clean.name, clean.mrn)
+    active = active_follow_ups(session, clean.phone, patient)
+    same = next((e for e in active if _is_repeat(e, patient, clean, protocol.name)), None)
+    # A repeated request may still bring the person to a phone someone else is followed on.
+    in_the_way = active if same is None else [e for e in active if e.patient_id != same.patient_id]
+    refuse_other_follow_up(in_the_way, clean.phone)
+    if patient is None:
+        patient = _add_patient(session, clean, now=now)
+    else:
+        _update_details(session, patient, clean, actor=actor, now=now)
+    patient.consent_at = now
+    patient.consent_method = f"confirmed by staff ({source}, {actor})"
     if same is not None:
         return Enrolled(same, is_new=False)
     enrollment = Enrollment(
@@ -83,53 +105,64 @@ def enroll(
     return Enrolled(enrollment, is_new=True)
 
 
-def _find_or_add_patient(
-    session: Session, clean: CleanEnrollment, *, source: str, actor: str, now: datetime
-) -> Patient:
-    patient = session.scalars(select(Patient).where(Patient.phone == clean.phone)).first()
-    details = {
-        "name": clean.name,
+def _add_patient(session: Session, clean: CleanEnrollment, *, now: datetime) -> Patient:
+    """A new person; on a phone that said STOP they are opted out too (the carrier would
+    refuse their texts), until START comes from the phone."""
+    patient = Patient(
+        name=clean.name,
+        phone=clean.phone,
+        language=clean.language,
+        timezone=clean.timezone,
+        mrn=clean.mrn,
+        opted_out_at=phone_opted_out_at(session, clean.phone),
+        created_at=now,
+    )
+    session.add(patient)
+    return patient
+
+
+def _update_details(
+    session: Session, patient: Patient, clean: CleanEnrollment, *, actor: str, now: datetime
+) -> None:
+    """The same person again: take the request's details, in the audit log.
+
+    A name that folds to the same letters keeps its stored spelling ("MARIA LOPEZ" does not
+    overwrite "María López").
+    """
+    details: dict[str, str | None] = {
+        "phone": clean.phone,
         "language": clean.language,
         "timezone": clean.timezone,
         "mrn": clean.mrn,
     }
-    if patient is None:
-        patient = Patient(phone=clean.phone, created_at=now, **details)
-        session.add(patient)
-    else:
-        changed = {k: v for k, v in details.items() if v is not None and getattr(patient, k) != v}
-        for key, value in changed.items():
-            setattr(patient, key, value)
-        if changed:
-            session.flush()
-            record_event(
-                session,
-                actor=actor,
-                action="patient.update",
-                record_type="patient",
-                record_id=patient.id,
-                now=now,
-                detail={"fields": sorted(changed)},
-            )
-    patient.consent_at = now
-    patient.consent_method = f"confirmed by staff ({source}, {actor})"
-    return patient
+    if folded_name(clean.name) != folded_name(patient.name):
+        details["name"] = clean.name
+    changed = {k: v for k, v in details.items() if v is not None and getattr(patient, k) != v}
+    for key, value in changed.items():
+        setattr(patient, key, value)
+    if changed:
+        session.flush()
+        record_event(
+            session,
+            actor=actor,
+            action="patient.update",
+            record_type="patient",
+            record_id=patient.id,
+            now=now,
+            detail={"fields": sorted(changed)},
+        )
 
 
-def _same_active_enrollment(
-    session: Session, patient: Patient, clean: CleanEnrollment, protocol_name: str
-) -> Enrollment | None:
-    """An active enrollment for the same procedure time: a repeated request, not a new one."""
-    if patient.id is None:
-        return None
-    for enrollment in patient.enrollments:
-        if (
-            enrollment.status == EnrollmentStatus.ACTIVE
-            and enrollment.performed_at == clean.performed_at
-            and enrollment.protocol.name == protocol_name
-        ):
-            return enrollment
-    return None
+def _is_repeat(
+    enrollment: Enrollment, patient: Patient | None, clean: CleanEnrollment, protocol_name: str
+) -> bool:
+    """The same person's active follow-up of the same procedure: a repeated request."""
+    return (
+        patient is not None
+        and enrollment.patient_id == patient.id
+        and enrollment.performed_at == clean.performed_at
+        and enrollment.protocol.name == protocol_name
+    )
 
 
 def _plan_check_ins(enrollment: Enrollment, patient: Patient) -> None:
@@ -140,6 +173,7 @@ def _plan_check_ins(enrollment: Enrollment, patient: Patient) -> None:
         enrollment.check_ins.append(
             CheckIn(
                 label=step.label,
+                step_key=step.key,
                 offset_hours=step.offset_hours,
                 due_at=plan_due_at(enrollment.performed_at, step, zone, spec.window),
                 status=CheckInStatus.CANCELLED if opted_out else CheckInStatus.SCHEDULED,

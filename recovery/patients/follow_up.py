@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recovery.models import CheckIn, Enrollment, Message
+from recovery.patients.identity import active_follow_ups, describe_follow_up, lock_identity
 from recovery.protocols.definitions import spec_of
 from recovery.staff.audit import record_event
 from recovery.states import CheckInStatus, Direction, EnrollmentStatus, MessageStatus
@@ -68,7 +69,7 @@ def withdraw(session: Session, enrollment: Enrollment, *, actor: str, now: datet
 
 def reinstate(session: Session, enrollment: Enrollment, *, actor: str, now: datetime) -> None:
     """Undo a withdrawal: follow up again, with the cancelled check-ins still on time."""
-    _require_reinstatable(enrollment)
+    _require_reinstatable(session, enrollment)
     lateness = timedelta(hours=spec_of(enrollment.protocol).latest_lateness_hours)
     withdrawn = [c for c in enrollment.check_ins if _was_withdrawn(c)]
     restorable = [c for c in withdrawn if c.due_at + lateness > now]
@@ -93,7 +94,7 @@ def reinstate(session: Session, enrollment: Enrollment, *, actor: str, now: date
     )
 
 
-def _require_reinstatable(enrollment: Enrollment) -> None:
+def _require_reinstatable(session: Session, enrollment: Enrollment) -> None:
     if enrollment.status != EnrollmentStatus.WITHDRAWN:
         raise FollowUpError(
             f"the enrollment is {enrollment.status.value}: only a withdrawn one can be reinstated"
@@ -105,6 +106,16 @@ def _require_reinstatable(enrollment: Enrollment) -> None:
         )
     if any(_is_same_follow_up(other, enrollment) for other in enrollment.patient.enrollments):
         raise FollowUpError("the patient is already enrolled again for this procedure")
+    patient = enrollment.patient
+    lock_identity(session, patient.phone, patient.mrn)
+    others = [
+        e for e in active_follow_ups(session, patient.phone, patient) if e.id != enrollment.id
+    ]
+    if others:
+        raise FollowUpError(
+            f"{describe_follow_up(others[0])} is active on this phone or for this patient,"
+            " and a phone takes one follow-up at a time"
+        )
 
 
 def _is_same_follow_up(other: Enrollment, enrollment: Enrollment) -> bool:

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from recovery.patients.enrollment import enroll
+from recovery.patients.identity import EnrollmentConflict
 from recovery.patients.validation import SHORT_NAME_OF, EnrollmentRequest, InvalidRequest
 from recovery.runtime import Runtime, utc_now
 
@@ -131,6 +132,10 @@ def _import_row(
             source="import",
             now=utc_now(),
         )
+    except EnrollmentConflict as conflict:
+        savepoint.rollback()
+        report.failures.append((line_number, conflict.message))
+        return
     except InvalidRequest as invalid:
         savepoint.rollback()
         reasons = "; ".join(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import string
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
@@ -14,27 +13,14 @@ from sqlalchemy.orm import Session
 
 from config.settings import PROTOCOLS_DIR
 from recovery.models import Protocol
+from recovery.protocols import limits
+from recovery.protocols.step_keys import with_step_keys
+from recovery.protocols.wording import LANGUAGES as LANGUAGES
+from recovery.protocols.wording import PLACEHOLDERS as PLACEHOLDERS
+from recovery.protocols.wording import TEXT_KEYS as TEXT_KEYS
+from recovery.protocols.wording import parse_texts
+from recovery.protocols.wording import placeholder_problem as placeholder_problem
 
-LANGUAGES = ("en", "es")
-TEXT_KEYS = (
-    "welcome",
-    "check_in",
-    "ask_activity",
-    "thanks",
-    "reminder_pain",
-    "reminder_activity",
-    "reprompt_pain",
-    "reprompt_activity",
-    "urgent_advice",
-    "received",
-    "help",
-    "opt_out_confirmation",
-    "opt_in_confirmation",
-    "unknown_number",
-    "on_call",
-)
-# The values texts are filled with when sent; a wording may use no other {name}.
-PLACEHOLDERS = ("first_name", "clinic_name", "clinic_phone", "initials", "flag_url")
 HOUR_SETTINGS = (
     "reminder_after_hours",
     "missed_after_reminder_hours",
@@ -66,10 +52,20 @@ class ProtocolError(ValueError):
 
 @dataclass(frozen=True)
 class Step:
-    """One check-in of a protocol: a label and hours after the procedure."""
+    """One check-in of a protocol: a label, hours after the procedure, and a stable key.
+
+    The key stays the same across versions when the label or the offset is edited, so that
+    re-planning knows a renamed step is the one already asked. A step defined without a key
+    (files and versions from before keys) is known by its label.
+    """
 
     label: str
     offset_hours: float
+    key: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", self.label)
 
 
 @dataclass(frozen=True)
@@ -107,22 +103,31 @@ class _Blank(dict[str, str]):
         return ""
 
 
-def parse_definition(definition: dict[str, Any]) -> ProtocolSpec:
-    """Check a protocol definition and type it; raise ProtocolError naming each problem."""
+def parse_definition(definition: dict[str, Any], *, is_new: bool = True) -> ProtocolSpec:
+    """Check a protocol definition and type it; raise ProtocolError naming each problem.
+
+    A new definition (saved in the editor, loaded from a file) is also held to the limits
+    that keep the service's promises (``limits``); a version already stored is read as it
+    was saved, so that a limit added later never stops its check-ins.
+    """
     errors: dict[str, str] = {}
-    steps = _parse_steps(definition.get("steps"), errors)
-    window = _parse_window(definition.get("delivery_window"), errors)
+    beyond: dict[str, str | None] = {}
+    steps = _parse_steps(definition.get("steps"), errors, beyond)
+    window = _parse_window(definition.get("delivery_window"), errors, beyond)
     hours = {key: _number(definition, key, errors, minimum=0) for key in HOUR_SETTINGS}
     thresholds = {
         key: _number(definition.get("thresholds") or {}, key, errors, prefix="thresholds.")
         for key in THRESHOLD_KEYS
     }
-    texts = _parse_texts(definition.get("texts"), errors)
+    texts = parse_texts(definition.get("texts"), errors)
     validity = _number(definition, "validity_period_seconds", errors, minimum=1, maximum=36000)
     escalation = _number(definition, "escalation_repeat_minutes", errors, minimum=1)
     name = definition.get("name")
     if not isinstance(name, str) or not name.strip():
         errors["name"] = "a protocol needs a name"
+    if is_new:
+        beyond.update(limits.setting_problems(hours, thresholds, texts))
+        errors.update({k: why for k, why in beyond.items() if why and k not in errors})
     if errors:
         raise ProtocolError(errors)
     return ProtocolSpec(
@@ -155,27 +160,55 @@ def _number(
     return float(value)
 
 
-def _parse_steps(raw: Any, errors: dict[str, str]) -> tuple[Step, ...]:
+def _parse_steps(
+    raw: Any, errors: dict[str, str], beyond: dict[str, str | None]
+) -> tuple[Step, ...]:
     if not isinstance(raw, list) or not raw:
         errors["steps"] = "a protocol needs at least one check-in step"
         return ()
-    steps = []
+    steps = {}
     for index, item in enumerate(raw):
-        label = item.get("label") if isinstance(item, dict) else None
-        offset = item.get("offset_hours") if isinstance(item, dict) else None
-        if not isinstance(label, str) or not label.strip():
-            errors[f"steps.{index}.label"] = "each step needs a label"
-        elif isinstance(offset, bool) or not isinstance(offset, int | float) or offset <= 0:
-            errors[f"steps.{index}.offset_hours"] = "must be a number of hours above 0"
-        else:
-            steps.append(Step(label.strip(), float(offset)))
-    labels = [step.label for step in steps]
-    if len(set(labels)) != len(labels):
-        errors["steps"] = "step labels must differ"
-    return tuple(sorted(steps, key=lambda step: step.offset_hours))
+        step = _parse_step(f"steps.{index}.", item, errors)
+        if step is not None:
+            steps[index] = step
+            beyond[f"steps.{index}.label"] = limits.label_problem(step.label)
+            beyond[f"steps.{index}.offset_hours"] = limits.offset_problem(step.offset_hours)
+    _check_unique(steps, errors)
+    return tuple(sorted(steps.values(), key=lambda step: step.offset_hours))
 
 
-def _parse_window(raw: Any, errors: dict[str, str]) -> Window:
+def _parse_step(field: str, item: Any, errors: dict[str, str]) -> Step | None:
+    item = item if isinstance(item, dict) else {}
+    label, offset, key = item.get("label"), item.get("offset_hours"), item.get("key")
+    if not isinstance(label, str) or not label.strip():
+        errors[field + "label"] = "each step needs a label"
+    elif key is not None and (problem := _key_problem(key)):
+        errors[field + "key"] = problem
+    elif isinstance(offset, bool) or not isinstance(offset, int | float) or offset <= 0:
+        errors[field + "offset_hours"] = "must be a number of hours above 0"
+    else:
+        return Step(label.strip(), float(offset), key or "")
+    return None
+
+
+def _key_problem(key: Any) -> str | None:
+    return limits.key_problem(key) if isinstance(key, str) else "must be text"
+
+
+def _check_unique(steps: dict[int, Step], errors: dict[str, str]) -> None:
+    """Two steps may share neither a label (case aside) nor a key."""
+    labels: set[str] = set()
+    keys: set[str] = set()
+    for index, step in steps.items():
+        if step.label.casefold() in labels:
+            errors.setdefault(f"steps.{index}.label", "another step has this label")
+        elif step.key in keys:
+            errors.setdefault(f"steps.{index}.key", "another step has this key")
+        labels.add(step.label.casefold())
+        keys.add(step.key)
+
+
+def _parse_window(raw: Any, errors: dict[str, str], beyond: dict[str, str | None]) -> Window:
     try:
         start = time.fromisoformat(raw["start"])
         end = time.fromisoformat(raw["end"])
@@ -184,43 +217,8 @@ def _parse_window(raw: Any, errors: dict[str, str]) -> Window:
         return Window(time(9), time(20))
     if start >= end:
         errors["delivery_window"] = "must start before it ends, on the same day"
+    beyond["delivery_window"] = limits.window_problem(start, end)
     return Window(start, end)
-
-
-def _parse_texts(raw: Any, errors: dict[str, str]) -> dict[str, dict[str, str]]:
-    texts: dict[str, dict[str, str]] = {}
-    for language in LANGUAGES:
-        wording = (raw or {}).get(language) if isinstance(raw, dict) else None
-        texts[language] = {}
-        for key in TEXT_KEYS:
-            value = (wording or {}).get(key)
-            if not isinstance(value, str) or not value.strip():
-                errors[f"texts.{language}.{key}"] = "is missing"
-                continue
-            problem = placeholder_problem(value)
-            if problem:
-                errors[f"texts.{language}.{key}"] = problem
-            texts[language][key] = value.strip()
-    return texts
-
-
-def placeholder_problem(wording: str) -> str | None:
-    """Why a wording's {placeholders} could not be filled in as texts are sent, or None."""
-    try:
-        fields = [
-            (name, spec, conversion)
-            for _, name, spec, conversion in string.Formatter().parse(wording)
-            if name is not None
-        ]
-    except ValueError:
-        return "has a { or } that does not close; write placeholders like {first_name}"
-    for name, spec, conversion in fields:
-        if name not in PLACEHOLDERS:
-            known = ", ".join("{" + known_name + "}" for known_name in PLACEHOLDERS)
-            return f"uses {{{name}}}, which is not one of {known}"
-        if spec or conversion:
-            return f"writes {{{name}}} with a format or conversion; write it plainly as {{{name}}}"
-    return None
 
 
 def default_definitions(directory: Path = PROTOCOLS_DIR) -> list[dict[str, Any]]:
@@ -254,11 +252,15 @@ def latest_version(session: Session, name: str) -> Protocol | None:
 def save_version(
     session: Session, definition: dict[str, Any], *, actor: str, now: datetime
 ) -> Protocol:
-    """Store a definition as the protocol's next version, unless it is unchanged."""
+    """Store a definition as the protocol's next version, unless it is unchanged.
+
+    Each step is stored with its key (its label, where the definition gave none).
+    """
     parse_definition(definition)
+    definition = with_step_keys(definition)
     name = definition["name"]
     current = latest_version(session, name)
-    if current is not None and current.definition == definition:
+    if current is not None and with_step_keys(current.definition) == definition:
         return current
     number = session.scalar(select(func.max(Protocol.version)).where(Protocol.name == name))
     version = Protocol(
@@ -271,6 +273,12 @@ def save_version(
     session.add(version)
     session.flush()
     return version
+
+
+def used_step_keys(session: Session, name: str) -> set[str]:
+    """Every step key that any version of the protocol has had."""
+    versions = session.scalars(select(Protocol).where(Protocol.name == name))
+    return {step.key for version in versions for step in spec_of(version).steps}
 
 
 def load_defaults(
@@ -288,6 +296,6 @@ def spec_of(protocol: Protocol) -> ProtocolSpec:
     """The typed definition of a stored protocol version (parsed once per loaded row)."""
     cached = protocol.__dict__.get("parsed_spec")
     if cached is None:
-        cached = parse_definition(protocol.definition)
+        cached = parse_definition(protocol.definition, is_new=False)
         protocol.__dict__["parsed_spec"] = cached
     return cached

@@ -1,20 +1,22 @@
 """Re-planning active enrollments onto a new protocol version (SPEC 4: edits apply to what
-has not been sent; sent check-ins keep their history).
+has not been sent; sent check-ins keep their history; no step is ever asked twice).
 
-For each active enrollment of the protocol that is on an older version:
+Check-ins and steps are matched by the step's stable key (``CheckIn.step_key``; a row
+without one is matched through the label it has in the enrollment's current version). For
+each active enrollment of the protocol that is on an older version:
 
-- its *unsent* check-ins (``scheduled`` and not yet queued; for a patient who opted out,
-  also those cancelled by the opt-out, which an opt-in would bring back) are cancelled with
-  the reason "protocol changed";
-- each step of the new version gets a check-in at ``plan_due_at``, except
-  * a step whose label is already taken by a check-in that was sent, queued or ended
-    (the patient was asked that one already: it is never asked twice), and
-  * a step whose due time has passed by more than the new version's latest lateness
-    (it would be ``missed``/``stale`` at once, asking about "the last 24 hours" too late).
-  A step due in the past but within the lateness is due at the next moment the delivery
-  window allows, so that shortening an offset never silently drops a check-in;
-- a patient who opted out gets the new check-ins cancelled the way an opt-out cancels
-  them, so that opting back in restores them;
+- a check-in that was sent, queued or has ended (answered, missed, failed) is history: it is
+  never touched, and its step is never planned again, whatever the new version calls it;
+- an *unsent* check-in (``scheduled`` and not yet queued; for a patient who opted out, also
+  one cancelled by the opt-out, which an opt-in would bring back) whose step is unchanged
+  is left as it is (same row, same due time); one whose step's label or offset changed is
+  updated in place (same row) to the new label, offset and due time; one whose step was
+  removed is cancelled with the reason "protocol changed";
+- a step that is new to the enrollment gets a check-in;
+- a changed or new step is due at ``plan_due_at``; one due in the past but within the new
+  version's latest lateness is due at the next moment the delivery window allows (so that
+  shortening an offset never silently drops a check-in); one due further back is not asked
+  (it would ask about "the last 24 hours" too late): its unsent check-in is cancelled;
 - the enrollment moves to the new version (its reminders and thresholds follow it).
 """
 
@@ -41,6 +43,7 @@ class Replanned:
     """What re-planning one enrollment did, for the audit log."""
 
     cancelled: list[int] = field(default_factory=list)
+    moved: list[int] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)
 
@@ -90,6 +93,7 @@ def _audit(
             "from_version": from_version,
             "to_version": enrollment.protocol.version,
             "cancelled_check_ins": plan.cancelled,
+            "moved_check_ins": plan.moved,
             "created": plan.created,
             "skipped": plan.skipped,
         },
@@ -97,30 +101,92 @@ def _audit(
 
 
 def replan_enrollment(enrollment: Enrollment, spec: ProtocolSpec, *, now: datetime) -> Replanned:
-    """Cancel the enrollment's unsent check-ins and plan the spec's steps in their place."""
+    """Bring the enrollment's unsent check-ins in line with the spec's steps, by step key."""
     plan = Replanned()
     opted_out = enrollment.patient.opted_out_at is not None
-    taken = set()
-    for check_in in list(enrollment.check_ins):
-        if _is_unsent(check_in, opted_out):
-            check_in.status = CheckInStatus.CANCELLED
-            check_in.reason = PROTOCOL_CHANGED
-            check_in.ended_at = now
-            plan.cancelled.append(check_in.id)
-        elif check_in.status != CheckInStatus.CANCELLED:
-            taken.add(check_in.label)
+    asked, unsent, doubles = _sort_by_key(enrollment, opted_out)
+    for check_in in doubles:
+        _cancel(check_in, plan, now)
     zone = ZoneInfo(enrollment.patient.timezone)
+    steps = {step.key: step for step in spec.steps}
+    for key, check_in in unsent.items():
+        step = steps.get(key)
+        if step is None or key in asked:
+            _cancel(check_in, plan, now)
+        elif (check_in.label, check_in.offset_hours) != (step.label, step.offset_hours):
+            _move(check_in, step, spec, zone, plan, now=now)
     for step in spec.steps:
-        if step.label in taken:
+        if step.key in asked:
             plan.skipped[step.label] = "already sent"
-            continue
-        due_at = catch_up_due_at(enrollment.performed_at, step, zone, spec, now=now)
-        if due_at is None:
-            plan.skipped[step.label] = "too late"
-            continue
-        enrollment.check_ins.append(_check_in(step, due_at, opted_out=opted_out))
-        plan.created.append(step.label)
+        elif step.key not in unsent:
+            _add(enrollment, step, spec, zone, plan, opted_out=opted_out, now=now)
     return plan
+
+
+def _sort_by_key(
+    enrollment: Enrollment, opted_out: bool
+) -> tuple[set[str], dict[str, CheckIn], list[CheckIn]]:
+    """The step keys already asked, the unsent check-in of each step, and any second unsent
+    check-in of a step (there should be none); rows without a key get theirs."""
+    keys_by_label = {step.label: step.key for step in spec_of(enrollment.protocol).steps}
+    asked: set[str] = set()
+    unsent: dict[str, CheckIn] = {}
+    doubles: list[CheckIn] = []
+    for check_in in sorted(enrollment.check_ins, key=lambda row: row.id):
+        if check_in.step_key is None:
+            check_in.step_key = keys_by_label.get(check_in.label, check_in.label)
+        if _is_unsent(check_in, opted_out):
+            if check_in.step_key in unsent:
+                doubles.append(check_in)
+            else:
+                unsent[check_in.step_key] = check_in
+        elif check_in.status != CheckInStatus.CANCELLED or check_in.sent_at is not None:
+            asked.add(check_in.step_key)
+    return asked, unsent, doubles
+
+
+def _cancel(check_in: CheckIn, plan: Replanned, now: datetime) -> None:
+    check_in.status = CheckInStatus.CANCELLED
+    check_in.reason = PROTOCOL_CHANGED
+    check_in.ended_at = now
+    plan.cancelled.append(check_in.id)
+
+
+def _move(
+    check_in: CheckIn,
+    step: Step,
+    spec: ProtocolSpec,
+    zone: ZoneInfo,
+    plan: Replanned,
+    *,
+    now: datetime,
+) -> None:
+    """Give an unsent check-in its step's new label, offset and due time (same row)."""
+    due_at = catch_up_due_at(check_in.enrollment.performed_at, step, zone, spec, now=now)
+    if due_at is None:
+        plan.skipped[step.label] = "too late"
+        _cancel(check_in, plan, now)
+        return
+    check_in.label, check_in.offset_hours, check_in.due_at = step.label, step.offset_hours, due_at
+    plan.moved.append(check_in.id)
+
+
+def _add(
+    enrollment: Enrollment,
+    step: Step,
+    spec: ProtocolSpec,
+    zone: ZoneInfo,
+    plan: Replanned,
+    *,
+    opted_out: bool,
+    now: datetime,
+) -> None:
+    due_at = catch_up_due_at(enrollment.performed_at, step, zone, spec, now=now)
+    if due_at is None:
+        plan.skipped[step.label] = "too late"
+        return
+    enrollment.check_ins.append(new_check_in(step, due_at, opted_out=opted_out))
+    plan.created.append(step.label)
 
 
 def catch_up_due_at(
@@ -145,9 +211,12 @@ def _is_unsent(check_in: CheckIn, opted_out: bool) -> bool:
     )
 
 
-def _check_in(step: Step, due_at: datetime, *, opted_out: bool) -> CheckIn:
+def new_check_in(step: Step, due_at: datetime, *, opted_out: bool) -> CheckIn:
+    """A planned check-in for a step, carrying its stable key (cancelled for an opted-out
+    patient the way an opt-out cancels, so that opting back in restores it)."""
     return CheckIn(
         label=step.label,
+        step_key=step.key,
         offset_hours=step.offset_hours,
         due_at=due_at,
         status=CheckInStatus.CANCELLED if opted_out else CheckInStatus.SCHEDULED,

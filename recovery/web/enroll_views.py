@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask.typing import ResponseReturnValue
 
 from recovery.patients.enrollment import enroll
+from recovery.patients.identity import EnrollmentConflict
 from recovery.patients.imports import ImportReport, UnreadableImport, import_rows, read_rows
 from recovery.patients.validation import InvalidRequest
 from recovery.requests import db
@@ -31,11 +32,14 @@ def _runtime() -> Runtime:
     return runtime
 
 
-def _render_form(form: EnrollmentForm, errors: dict[str, str]) -> str:
+def _render_form(
+    form: EnrollmentForm, errors: dict[str, str], conflict: EnrollmentConflict | None = None
+) -> str:
     return render_template(
         "enroll.html",
         values=form.values,
         errors=errors,
+        conflict=conflict,
         labels=LABELS,
         languages=LANGUAGES,
         common_timezones=COMMON_TIMEZONES,
@@ -64,6 +68,9 @@ def create() -> ResponseReturnValue:
             source="web",
             now=utc_now(),
         )
+    except EnrollmentConflict as conflict:
+        session.rollback()
+        return _render_form(form, form.errors(conflict), conflict), 409
     except InvalidRequest as invalid:
         session.rollback()
         return _render_form(form, form.errors(invalid)), 400

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from recovery.models import AuditEvent, CheckIn, Enrollment, Flag, Message, Patient
+from recovery.patients.identity import sharing_phone
 from recovery.patients.validation import parse_phone
 from recovery.protocols.definitions import spec_of
 from recovery.states import MessageKind
@@ -51,6 +52,8 @@ class PatientRecord:
     patient: Patient
     enrollments: list[EnrollmentRecord]
     messages: list[Message]
+    # The other people whose follow-ups use the same phone (spouses, a caregiver's mobile).
+    sharing_phone: list[Patient]
 
 
 def search_patients(session: Session, text: str) -> list[Patient]:
@@ -138,7 +141,21 @@ def patient_record(session: Session, patient: Patient) -> PatientRecord:
             for enrollment in enrollments
         ],
         messages=list(messages),
+        sharing_phone=[p for p in sharing_phone(session, patient.phone) if p.id != patient.id],
     )
+
+
+def people_per_phone(session: Session, patients: list[Patient]) -> dict[str, int]:
+    """How many patients use each of these patients' phones (more than one: a shared phone)."""
+    phones = {patient.phone for patient in patients}
+    if not phones:
+        return {}
+    query = (
+        select(Patient.phone, func.count(Patient.id))
+        .where(Patient.phone.in_(phones))
+        .group_by(Patient.phone)
+    )
+    return {phone: count for phone, count in session.execute(query)}
 
 
 def _flags_with_history(session: Session, enrollment_ids: list[int]) -> list[FlagHistory]:

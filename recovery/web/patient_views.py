@@ -16,7 +16,12 @@ from recovery.requests import db
 from recovery.runtime import utc_now
 from recovery.staff.audit import record_event
 from recovery.web import access
-from recovery.web.patient_record import display_phone, patient_record, search_patients
+from recovery.web.patient_record import (
+    display_phone,
+    patient_record,
+    people_per_phone,
+    search_patients,
+)
 from recovery.web.vocabulary import ACTIVITY_WORDS, clock_time
 
 blueprint = Blueprint("patients", __name__)
@@ -42,7 +47,13 @@ def index() -> ResponseReturnValue:
     """Find patients by name, phone or MRN."""
     text = request.args.get("q", "")
     patients = search_patients(db(), text)
-    return render_template("patients.html", patients=patients, q=text, display_phone=display_phone)
+    return render_template(
+        "patients.html",
+        patients=patients,
+        people_per_phone=people_per_phone(db(), patients),
+        q=text,
+        display_phone=display_phone,
+    )
 
 
 def _patient(patient_id: int) -> Patient:

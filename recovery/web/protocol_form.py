@@ -1,8 +1,10 @@
 """The protocol editor's form: a definition as fields, and fields back into a definition.
 
-Field names: ``step-<n>-label``, ``step-<n>-offset``, ``step-<n>-remove`` (a blank step row is
-ignored, so the form always offers one spare row to add a step); the hour settings by their
-definition keys; ``window-start``/``window-end``; ``threshold-<key>``; ``text-<lang>-<key>``.
+Field names: ``step-<n>-label``, ``step-<n>-offset``, ``step-<n>-key`` (hidden: the step's
+stable key, kept when its label or offset is edited; blank for a new step),
+``step-<n>-remove`` (a blank step row is ignored, so the form always offers one spare row to
+add a step); the hour settings by their definition keys; ``window-start``/``window-end``;
+``threshold-<key>``; ``text-<lang>-<key>``.
 """
 
 from __future__ import annotations
@@ -20,18 +22,20 @@ from recovery.protocols.definitions import (
     THRESHOLD_KEYS,
 )
 from recovery.protocols.segments import encoding, segment_count
+from recovery.protocols.step_keys import with_step_keys
 
 SETTING_KEYS = (*HOUR_SETTINGS, "validity_period_seconds", "escalation_repeat_minutes")
-STEP_FIELD = re.compile(r"^step-(\d+)-(label|offset)$")
+STEP_FIELD = re.compile(r"^step-(\d+)-(label|offset|key)$")
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
 @dataclass(frozen=True)
 class StepRow:
-    """One step row of the form, as typed."""
+    """One step row of the form, as typed, with the step's key (blank for a new step)."""
 
     label: str
     offset: str
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,8 +70,10 @@ class ProtocolForm:
         return cls(
             name=str(definition.get("name", "")),
             steps=[
-                StepRow(str(s.get("label", "")), _text(s.get("offset_hours")))
-                for s in definition.get("steps", [])
+                StepRow(
+                    str(s.get("label", "")), _text(s.get("offset_hours")), str(s.get("key", ""))
+                )
+                for s in with_step_keys(definition).get("steps", [])
             ],
             settings={key: _text(definition.get(key)) for key in SETTING_KEYS},
             window=(str(window.get("start", "")), str(window.get("end", ""))),
@@ -91,7 +97,7 @@ class ProtocolForm:
             row = rows[number]
             if form.get(f"step-{number}-remove") or not (row.get("label") or row.get("offset")):
                 continue
-            steps.append(StepRow(row.get("label", ""), row.get("offset", "")))
+            steps.append(StepRow(row.get("label", ""), row.get("offset", ""), row.get("key", "")))
             origins.append(number)
         return cls(
             name=name,
@@ -110,7 +116,7 @@ class ProtocolForm:
         return {
             **base,
             "name": self.name,
-            "steps": [{"label": s.label, "offset_hours": number(s.offset)} for s in self.steps],
+            "steps": [_step(s) for s in self.steps],
             **{key: number(self.settings[key]) for key in SETTING_KEYS},
             "delivery_window": {"start": self.window[0], "end": self.window[1]},
             "thresholds": {key: number(value) for key, value in self.thresholds.items()},
@@ -132,6 +138,11 @@ class ProtocolForm:
         return fields
 
 
+def _step(row: StepRow) -> dict[str, Any]:
+    step = {"label": row.label, "offset_hours": number(row.offset)}
+    return {"key": row.key, **step} if row.key else step
+
+
 def _wording(form: Mapping[str, str], name: str) -> str:
     # Browsers post line breaks as CRLF; texts keep LF, as the page's counter sees them.
     return form.get(name, "").replace("\r\n", "\n").strip()
@@ -144,7 +155,8 @@ def error_fields(fields: Mapping[str, str], origins: list[int]) -> dict[str, str
         parts = key.split(".")
         if parts[0] == "steps" and len(parts) == 3:
             row = origins[int(parts[1])] if int(parts[1]) < len(origins) else 0
-            name = f"step-{row}-{'label' if parts[2] == 'label' else 'offset'}"
+            # A step's key is not typed: a problem with it is shown by the step's label.
+            name = f"step-{row}-{'offset' if parts[2] == 'offset_hours' else 'label'}"
         elif parts[0] == "thresholds":
             name = f"threshold-{parts[1]}"
         elif parts[0] == "texts":

@@ -17,9 +17,12 @@ from recovery.protocols.definitions import (
     latest_version,
     parse_definition,
     save_version,
+    spec_of,
+    used_step_keys,
 )
 from recovery.protocols.replanning import replan
 from recovery.protocols.segments import GSM7_BASIC, GSM7_EXTENDED
+from recovery.protocols.step_keys import assign_step_keys
 from recovery.requests import db
 from recovery.runtime import utc_now
 from recovery.staff.audit import record_event
@@ -126,9 +129,17 @@ def index() -> ResponseReturnValue:
 
 
 def _checked(current: Protocol) -> tuple[ProtocolForm, dict[str, Any], dict[str, str]]:
-    """The posted form, the definition it makes, and its errors by field."""
+    """The posted form, the definition it makes, and its errors by field.
+
+    An edited step keeps its key; a new one gets a key no version of the protocol had.
+    """
     form, origins = ProtocolForm.read(request.form, current.name)
     definition = form.definition(current.definition)
+    definition["steps"] = assign_step_keys(
+        definition["steps"],
+        current={step.key for step in spec_of(current).steps},
+        used=used_step_keys(db(), current.name),
+    )
     try:
         parse_definition(definition)
     except ProtocolError as invalid:

@@ -17,7 +17,7 @@ from recovery.runtime import Runtime, utc_now
 from recovery.states import FlagKind
 from recovery.web.vocabulary import local_time
 from tests.browser.widths import assert_fits
-from tests.support.staff_fixtures import ADMIN_EMAIL, NURSE_EMAIL, add_flag, enroll_patient
+from tests.support.staff_fixtures import ADMIN_EMAIL, NURSE_EMAIL, add_flag, answer, enroll_patient
 
 pytestmark = pytest.mark.browser
 LOS_ANGELES = "America/Los_Angeles"
@@ -112,7 +112,8 @@ def test_a_protocol_edit_moves_the_next_check_in(
 
     page.goto(f"/patients/{patient_id}")
     expect(checkins.get_by_role("row").filter(has_text="scheduled").first).to_contain_text(after)
-    expect(checkins.get_by_role("row").filter(has_text="protocol changed")).to_have_count(2)
+    # The moved check-in is the same row: nothing is cancelled and planned again.
+    expect(checkins.get_by_role("row").filter(has_text="protocol changed")).to_have_count(0)
     expect(page.get_by_text("vertebroplasty, version 2")).to_be_visible()
     with runtime.sessions() as session:
         offsets = session.scalars(select(CheckIn.offset_hours).where(CheckIn.status == "scheduled"))
@@ -124,6 +125,9 @@ def test_protocol_errors_are_shown_by_their_fields(page: Page, admin: int, sign_
     page.goto("/admin/protocols")
     page.get_by_label("Step 2 offset in hours").fill("-4")
     page.get_by_label("Help (English)").fill("Call us {at once")
+    page.get_by_label("Delivery window opens").fill("07:00")
+    page.get_by_label("Latest lateness (hours)").fill("72")
+    page.get_by_label("Welcome (English)").fill("Hi {first_name}, we will text you.")
     page.get_by_role("button", name="Save").click()
     expect(
         page.get_by_text("Nothing was saved: please correct the fields marked below.")
@@ -132,6 +136,14 @@ def test_protocol_errors_are_shown_by_their_fields(page: Page, admin: int, sign_
     expect(page.get_by_text("has a { or } that does not close")).to_be_visible()
     expect(page.get_by_label("Step 2 offset in hours")).to_have_value("-4")
     expect(page.get_by_label("Help (English)")).to_have_value("Call us {at once")
+    expect(page.get_by_text("must lie within 08:00-21:00")).to_be_visible()
+    expect(page.get_by_label("Delivery window opens")).to_have_value("07:00")
+    expect(page.get_by_label("Latest lateness (hours)")).to_have_value("72")
+    expect(page.get_by_text("must be between 1 and 48 hours")).to_be_visible()
+    expect(page.get_by_text("must tell how to opt out and get help")).to_be_visible()
+    expect(page.get_by_label("Welcome (English)")).to_have_value(
+        "Hi {first_name}, we will text you."
+    )
 
 
 def test_segment_counts_follow_the_text_as_it_is_typed(page: Page, admin: int, sign_in) -> None:  # type: ignore[no-untyped-def]
@@ -213,3 +225,31 @@ def test_the_admin_pages_read_at_768_pixels(
     for path in ("/admin/protocols", "/admin/users", "/admin/tokens", "/admin/audit"):
         page.goto(path)
         assert_fits(page, 768)
+
+
+def test_renaming_an_answered_step_asks_nothing_again(
+    page: Page, runtime: Runtime, admin: int, sign_in
+) -> None:  # type: ignore[no-untyped-def]
+    patient_id, enrollment_id = enroll_patient(
+        runtime, performed_at=utc_now() - timedelta(hours=26)
+    )
+    answer(runtime, enrollment_id, "24h", pain=4, activity=3)
+    sign_in(page, ADMIN_EMAIL)
+    page.get_by_role("link", name="Protocols").click()
+    page.get_by_label("Step 1 label").fill("Day 1")
+    page.get_by_label("Step 1 offset in hours").fill("30")
+    page.get_by_role("button", name="Save").click()
+    expect(
+        page.get_by_text("Saved vertebroplasty version 2; 1 active enrollment(s) re-planned.")
+    ).to_be_visible()
+    expect(page.get_by_label("Step 1 label")).to_have_value("Day 1")
+
+    page.goto(f"/patients/{patient_id}")
+    checkins = page.get_by_role("table", name="Check-ins")
+    expect(checkins.get_by_role("row")).to_have_count(3)  # header, 24h answered, 48h
+    expect(checkins.get_by_role("row").nth(1)).to_contain_text("24h")
+    expect(checkins.get_by_role("row").nth(2)).to_contain_text("48h")
+    expect(checkins.get_by_role("row").filter(has_text="Day 1")).to_have_count(0)
+    with runtime.sessions() as session:
+        keys = session.scalars(select(CheckIn.step_key).order_by(CheckIn.id)).all()
+    assert keys == ["24h", "48h"]

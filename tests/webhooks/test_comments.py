@@ -140,3 +140,13 @@ def test_a_correction_that_changes_nothing_goes_to_a_nurse(client, settings, run
     check_in = first_check_in(runtime)
     assert (check_in.pain, check_in.reason) == (7, None)
     assert len(flags_of(runtime, FlagKind.NEEDS_REVIEW)) == 1
+
+
+def test_opting_back_in_resolves_the_opted_out_flag_saying_why(
+    client, settings, runtime, sent
+) -> None:
+    say(client, settings, "STOP")
+    say(client, settings, "START")
+    [flag] = flags_of(runtime, FlagKind.OPTED_OUT)
+    assert (flag.status, flag.resolved_by) == (FlagStatus.RESOLVED, "system")
+    assert "opted back in" in (flag.resolution_note or "")

@@ -1,4 +1,7 @@
-"""Enrolling a patient who had opted out: nothing is texted until they opt back in."""
+"""Enrolling a patient who had opted out: nothing is texted until they opt back in.
+
+A phone takes one active follow-up at a time, so the first one is withdrawn before the
+patient is enrolled again."""
 
 from __future__ import annotations
 
@@ -6,7 +9,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from recovery.models import CheckIn, Message
+from recovery.models import CheckIn, Enrollment, Message
+from recovery.patients.follow_up import withdraw
 from recovery.states import OPTED_OUT_REASON, CheckInStatus, MessageKind
 from tests.support.factories import MORNING, enroll_patient
 from tests.support.sms_client import post_sms
@@ -38,11 +42,18 @@ def welcome_texts(runtime, enrollment_id: int) -> int:  # type: ignore[no-untype
         return len(session.scalars(query).all())
 
 
+def withdraw_follow_up(runtime, enrollment_id: int) -> None:  # type: ignore[no-untyped-def]
+    with runtime.transaction() as session:
+        enrollment = session.get(Enrollment, enrollment_id)
+        withdraw(session, enrollment, actor="nurse", now=MORNING - timedelta(hours=1))
+
+
 def test_an_opted_out_patient_is_enrolled_with_check_ins_held_for_their_opt_out(
     client, settings, runtime, auth
 ) -> None:
-    enroll_patient(runtime, PHONE, now=MORNING - timedelta(hours=30))
+    first = enroll_patient(runtime, PHONE, now=MORNING - timedelta(hours=30))
     assert post_sms(client, settings, "STOP", PHONE).status_code == 200
+    withdraw_follow_up(runtime, first)
     document = enroll_by_api(client, auth, MORNING)
     assert document["patient"]["opted_out"] is True
     assert [(c["status"], c["reason"]) for c in document["check_ins"]] == [
@@ -55,8 +66,9 @@ def test_an_opted_out_patient_is_enrolled_with_check_ins_held_for_their_opt_out(
 def test_start_after_a_new_enrollment_schedules_its_check_ins_again(
     client, settings, runtime, auth
 ) -> None:
-    enroll_patient(runtime, PHONE, now=MORNING - timedelta(hours=30))
+    first = enroll_patient(runtime, PHONE, now=MORNING - timedelta(hours=30))
     assert post_sms(client, settings, "STOP", PHONE).status_code == 200
+    withdraw_follow_up(runtime, first)
     document = enroll_by_api(client, auth, MORNING)
     assert post_sms(client, settings, "START", PHONE).status_code == 200
     check_ins = check_ins_of(runtime, document["id"])

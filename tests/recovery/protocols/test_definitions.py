@@ -18,6 +18,8 @@ from recovery.protocols.definitions import (
     parse_definition,
     placeholder_problem,
     save_version,
+    spec_of,
+    used_step_keys,
 )
 from recovery.protocols.segments import encoding, segment_count
 from recovery.runtime import utc_now
@@ -149,8 +151,8 @@ def test_a_text_with_an_unknown_or_broken_placeholder_is_refused_by_field(
 @pytest.mark.parametrize("wording", ["Hi {first_name} from {clinic_name}", "Braces: {{ok}}"])
 def test_known_placeholders_and_doubled_braces_are_taken(wording: str) -> None:
     definition = copy.deepcopy(DEFAULT)
-    definition["texts"]["en"]["welcome"] = wording
-    assert parse_definition(definition).texts["en"]["welcome"] == wording
+    definition["texts"]["en"]["received"] = wording
+    assert parse_definition(definition).texts["en"]["received"] == wording
 
 
 def test_every_placeholder_of_the_default_texts_is_known() -> None:
@@ -181,3 +183,140 @@ def test_a_protocol_file_that_is_not_json_is_refused_naming_the_file(tmp_path) -
     path.write_text("{not json", "utf-8")
     with pytest.raises(ProtocolError, match=r"broken\.json"):
         default_definitions(tmp_path)
+
+
+def _with(change) -> dict:  # type: ignore[no-untyped-def, type-arg]
+    definition = copy.deepcopy(DEFAULT)
+    change(definition)
+    return definition
+
+
+def _window(start: str, end: str):  # type: ignore[no-untyped-def]
+    return lambda d: d.update(delivery_window={"start": start, "end": end})
+
+
+def _threshold(key: str, value: float):  # type: ignore[no-untyped-def]
+    return lambda d: d["thresholds"].update({key: value})
+
+
+def _text(language: str, key: str, wording: str):  # type: ignore[no-untyped-def]
+    return lambda d: d["texts"][language].update({key: wording})
+
+
+WELCOME_EN = (
+    "Hi {first_name}, {clinic_name} will text you twice. Reply STOP to opt out, HELP for help."
+)
+WELCOME_ES = (
+    "Hola {first_name}, le escribe {clinic_name}. "
+    "Responda ALTO para no recibir más, AYUDA para ayuda."
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        (_window("07:30", "20:00"), "delivery_window", "must lie within 08:00-21:00"),
+        (_window("09:00", "21:30"), "delivery_window", "must lie within 08:00-21:00"),
+        (_window("09:00", "12:59"), "delivery_window", "at least 4 hours"),
+        (_window("12:00", "10:00"), "delivery_window", "must start before it ends"),
+        (lambda d: d["steps"][0].update(offset_hours=0.5), "steps.0.offset_hours", "1 hour"),
+        (lambda d: d["steps"][1].update(offset_hours=2161), "steps.1.offset_hours", "90 days"),
+        (lambda d: d["steps"][1].update(label="24H", key="b"), "steps.1.label", "another step"),
+        (lambda d: d["steps"][1].update(key="24h"), "steps.1.key", "another step has this key"),
+        (lambda d: d["steps"][1].update(key=" "), "steps.1.key", "must not be blank"),
+        (lambda d: d["steps"][1].update(label="x" * 33), "steps.1.label", "at most 32"),
+        (lambda d: d.update(reminder_after_hours=0.5), "reminder_after_hours", "at least 1 hour"),
+        (lambda d: d.update(missed_after_reminder_hours=0), "missed_after_reminder_hours", "wait"),
+        (lambda d: d.update(latest_lateness_hours=0.5), "latest_lateness_hours", "1 and 48"),
+        (lambda d: d.update(latest_lateness_hours=49), "latest_lateness_hours", "1 and 48"),
+        (_threshold("severe_pain", 11), "thresholds.severe_pain", "0 and 10 (the pain scale"),
+        (_threshold("persistent_pain", -1), "thresholds.persistent_pain", "0 and 10"),
+        (_threshold("worsening_pain_points", 0), "thresholds.worsening_pain_points", "1 and 10"),
+        (
+            _threshold("limited_mobility_activity", 5),
+            "thresholds.limited_mobility_activity",
+            "1 and 4",
+        ),
+        (_threshold("not_improving_percent", 0), "thresholds.not_improving_percent", "1 and 100"),
+        (_threshold("not_improving_percent", 101), "thresholds.not_improving_percent", "1 and 100"),
+        (_text("en", "welcome", "Hi {first_name}, we will text you."), "texts.en.welcome", "STOP"),
+        (_text("en", "welcome", "Reply STOP to opt out."), "texts.en.welcome", "get help"),
+        (
+            _text("en", "welcome", "Reply stop to opt out, help for help."),
+            "texts.en.welcome",
+            "capitals",
+        ),
+        (
+            _text("en", "welcome", "Reply ALTO to opt out, AYUDA for help."),
+            "texts.en.welcome",
+            "STOP",
+        ),
+        (_text("es", "welcome", "Responda ALTO para no recibir más."), "texts.es.welcome", "AYUDA"),
+    ],
+)
+def test_a_setting_that_would_break_a_promise_is_refused_by_field(change, field, words) -> None:
+    with pytest.raises(ProtocolError) as caught:
+        parse_definition(_with(change))
+    assert words in caught.value.fields[field], caught.value.fields
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _window("08:00", "12:00"),
+        _window("17:00", "21:00"),
+        lambda d: d["steps"][0].update(offset_hours=1),
+        lambda d: d["steps"][1].update(offset_hours=2160),
+        lambda d: d.update(reminder_after_hours=1, missed_after_reminder_hours=1),
+        lambda d: d.update(latest_lateness_hours=1),
+        lambda d: d.update(latest_lateness_hours=48),
+        _threshold("severe_pain", 0),
+        _threshold("limited_mobility_activity", 4),
+        _threshold("not_improving_percent", 100),
+        _text("en", "welcome", WELCOME_EN),
+        _text("es", "welcome", WELCOME_ES),
+        _text(
+            "es",
+            "welcome",
+            "Hola {first_name}. Responda STOP para no recibir más, HELP para ayuda.",
+        ),
+    ],
+)
+def test_settings_on_the_edge_of_their_limits_are_taken(change) -> None:
+    parse_definition(_with(change))
+
+
+def test_a_stored_version_beyond_todays_limits_is_still_read_as_saved(runtime) -> None:
+    definition = _with(_window("07:00", "22:00"))
+    definition["steps"][0]["offset_hours"] = 0.5
+    with pytest.raises(ProtocolError):
+        parse_definition(definition)
+    with runtime.transaction() as session:
+        stored = Protocol(
+            name="old", version=1, definition=definition, created_at=utc_now(), created_by="x"
+        )
+        session.add(stored)
+        session.flush()
+        spec = spec_of(stored)
+    assert spec.window.start.isoformat() == "07:00:00" and spec.steps[0].offset_hours == 0.5
+
+
+def test_steps_without_keys_are_known_by_their_labels() -> None:
+    definition = _with(lambda d: [step.pop("key") for step in d["steps"]])
+    spec = parse_definition(definition)
+    assert [(s.key, s.label) for s in spec.steps] == [("24h", "24h"), ("48h", "48h")]
+
+
+def test_the_shipped_protocol_gives_each_step_a_key() -> None:
+    assert [step["key"] for step in DEFAULT["steps"]] == ["24h", "48h"]
+
+
+def test_a_version_is_stored_with_its_step_keys_and_keys_alone_change_nothing(runtime) -> None:
+    unkeyed = _with(lambda d: [step.pop("key") for step in d["steps"]])
+    with runtime.transaction() as session:
+        first = latest_version(session, "vertebroplasty")
+        assert save_version(session, unkeyed, actor="admin", now=utc_now()).id == first.id
+        unkeyed["steps"][0]["offset_hours"] = 30
+        second = save_version(session, unkeyed, actor="admin", now=utc_now())
+        assert second.definition["steps"][0] == {"key": "24h", "label": "24h", "offset_hours": 30}
+        assert used_step_keys(session, "vertebroplasty") == {"24h", "48h"}

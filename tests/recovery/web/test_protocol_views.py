@@ -7,6 +7,7 @@ import html
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from recovery.models import AuditEvent, CheckIn, Enrollment, Protocol
@@ -14,7 +15,7 @@ from recovery.protocols.definitions import default_definitions
 from recovery.protocols.segments import encoding, segment_count
 from recovery.runtime import utc_now
 from tests.support.staff_client import post, text
-from tests.support.staff_fixtures import enroll_patient
+from tests.support.staff_fixtures import answer, enroll_patient
 
 DEFAULT = next(d for d in default_definitions() if d["name"] == "vertebroplasty")
 
@@ -84,10 +85,15 @@ def test_saving_an_offset_makes_version_2_and_moves_the_next_check_in(
     with runtime.sessions() as session:
         enrollment = session.get(Enrollment, enrollment_id)
         assert enrollment.protocol.version == 2
-        assert enrollment.protocol.definition["steps"][0] == {"label": "24h", "offset_hours": 30}
+        assert enrollment.protocol.definition["steps"][0] == {
+            "key": "24h",
+            "label": "24h",
+            "offset_hours": 30,
+        }
         scheduled = session.scalars(
             select(CheckIn).where(CheckIn.status == "scheduled").order_by(CheckIn.due_at)
         ).all()
+        assert session.scalar(select(func.count()).select_from(CheckIn)) == 2  # moved in place
         saved = session.scalars(
             select(AuditEvent).where(AuditEvent.action == "protocol.save")
         ).one()
@@ -112,8 +118,8 @@ def test_steps_are_added_in_the_spare_row_and_removed_by_their_box(admin_client,
     with runtime.sessions() as session:
         latest = session.scalars(select(Protocol).order_by(Protocol.version.desc())).first()
     assert latest.definition["steps"] == [
-        {"label": "48h", "offset_hours": 48},
-        {"label": "7d", "offset_hours": 168},
+        {"key": "48h", "label": "48h", "offset_hours": 48},
+        {"key": "7d", "label": "7d", "offset_hours": 168},
     ]
 
 
@@ -154,3 +160,98 @@ def test_a_stray_brace_is_refused(admin_client, runtime) -> None:
 def test_an_unknown_protocol_is_404(admin_client) -> None:
     assert admin_client.get("/admin/protocols?name=nope").status_code == 404
     assert post(admin_client, "/admin/protocols/nope", {}).status_code == 404
+
+
+def _latest(runtime) -> Protocol:  # type: ignore[no-untyped-def]
+    with runtime.sessions() as session:
+        return session.scalars(select(Protocol).order_by(Protocol.version.desc())).first()
+
+
+def test_each_step_row_carries_its_key(admin_client) -> None:
+    page = text(admin_client.get("/admin/protocols"))
+    assert '<input type="hidden" name="step-1-key" value="24h">' in page
+    assert '<input type="hidden" name="step-3-key" value="">' in page  # the spare row
+
+
+def test_renaming_and_moving_an_answered_step_never_asks_it_again(admin_client, runtime) -> None:
+    performed = utc_now() - timedelta(hours=26)
+    _, enrollment_id = enroll_patient(runtime, performed_at=performed)
+    answer(runtime, enrollment_id, "24h", pain=4, activity=3)
+    with runtime.sessions() as session:
+        before = [
+            (c.id, c.status.value, c.due_at)
+            for c in session.scalars(select(CheckIn).order_by(CheckIn.id))
+        ]
+    fields = _form(text(admin_client.get("/admin/protocols")))
+    form = {**fields, "step-1-label": "Day 1", "step-1-offset": "30"}
+    assert post(admin_client, "/admin/protocols/vertebroplasty", form).status_code == 302
+    assert _latest(runtime).definition["steps"][0] == {
+        "key": "24h",
+        "label": "Day 1",
+        "offset_hours": 30,
+    }
+    with runtime.sessions() as session:
+        after = [
+            (c.id, c.status.value, c.due_at)
+            for c in session.scalars(select(CheckIn).order_by(CheckIn.id))
+        ]
+    assert after == before  # the answered one keeps its history; nothing new, nothing moved
+    page = text(admin_client.get("/admin/protocols"))
+    assert 'value="Day 1"' in page and 'name="step-1-key" value="24h"' in page
+
+
+def test_a_new_step_gets_a_key_no_version_had(admin_client, runtime) -> None:
+    fields = _form(text(admin_client.get("/admin/protocols")))
+    post(admin_client, "/admin/protocols/vertebroplasty", {**fields, "step-2-remove": "yes"})
+    fields = _form(text(admin_client.get("/admin/protocols")))
+    form = {**fields, "step-2-label": "48h", "step-2-offset": "48", "step-2-key": "48h"}
+    post(admin_client, "/admin/protocols/vertebroplasty", form)
+    steps = _latest(runtime).definition["steps"]
+    assert [(step["key"], step["label"]) for step in steps] == [("24h", "24h"), ("48h-2", "48h")]
+
+
+BROKEN_PROMISES = [
+    ("window-start", "07:00", "window", "must lie within 08:00-21:00"),
+    ("window-end", "11:00", "window", "must be open at least 4 hours a day"),
+    ("step-2-offset", "2200", "step-2-offset", "must be between 1 hour and 90 days"),
+    ("step-2-offset", "0.5", "step-2-offset", "must be between 1 hour and 90 days"),
+    ("step-2-label", "24H", "step-2-label", "another step has this label"),
+    ("reminder_after_hours", "0.5", "reminder_after_hours", "at least 1 hour"),
+    ("missed_after_reminder_hours", "0", "missed_after_reminder_hours", "before the wait ends"),
+    ("latest_lateness_hours", "72", "latest_lateness_hours", "between 1 and 48 hours"),
+    ("threshold-severe_pain", "11", "threshold-severe_pain", "between 0 and 10"),
+    (
+        "threshold-limited_mobility_activity",
+        "0",
+        "threshold-limited_mobility_activity",
+        "between 1 and 4",
+    ),
+    ("threshold-not_improving_percent", "150", "threshold-not_improving_percent", "1 and 100"),
+    ("text-en-welcome", "Hi {first_name}, we will text you.", "text-en-welcome", "STOP"),
+    ("text-es-welcome", "Hola {first_name}. Responda ALTO.", "text-es-welcome", "AYUDA"),
+]
+
+
+@pytest.mark.parametrize(("name", "typed", "field", "words"), BROKEN_PROMISES)
+def test_a_setting_that_breaks_a_promise_is_refused_by_its_field(
+    admin_client, runtime, name, typed, field, words
+) -> None:
+    fields = _form(text(admin_client.get("/admin/protocols")))
+    response = post(admin_client, "/admin/protocols/vertebroplasty", {**fields, name: typed})
+    assert response.status_code == 400
+    page = text(response)
+    error = re.search(rf'<p class="field-error" id="{field}-error">([^<]*)</p>', page)
+    assert error is not None and words in html.unescape(error[1])
+    assert re.search(rf'aria-describedby="[^"]*\b{field}-error"', page)
+    assert html.escape(typed, quote=True) in page  # what was typed is kept
+    assert _versions(runtime) == 1
+
+
+def test_a_welcome_in_spanish_may_name_the_english_keywords(admin_client, runtime) -> None:
+    fields = _form(text(admin_client.get("/admin/protocols")))
+    welcome = "Hola {first_name}. Responda STOP para no recibir más, HELP para ayuda."
+    response = post(
+        admin_client, "/admin/protocols/vertebroplasty", {**fields, "text-es-welcome": welcome}
+    )
+    assert response.status_code == 302
+    assert _latest(runtime).definition["texts"]["es"]["welcome"] == welcome
