@@ -1,8 +1,9 @@
 """APScheduler as the clock: it wakes the due-work pass; the database holds the work.
 
-Only two jobs exist, both in memory with fixed ids: the pass every few seconds, and a
-one-off wake-up at the next due time. Nothing is pickled, so a restart or a code change
-loses nothing: the check-in and message rows are the truth.
+Three jobs exist, all in memory with fixed ids: the pass every few seconds, a one-off
+wake-up at the next due time, and the inbound catch-up (at start, then every 3 minutes).
+Nothing is pickled, so a restart or a code change loses nothing: the check-in and message
+rows are the truth.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy import func, select
 
+from jobs.catch_up import catch_up_inbound
 from recovery.logs import describe_failure
 from recovery.models import CheckIn, Message
 from recovery.runtime import Runtime, utc_now
@@ -21,6 +23,8 @@ from recovery.states import CheckInStatus, MessageStatus
 
 PASS_JOB = "due-work"
 WAKE_JOB = "wake-up"
+CATCH_UP_JOB = "inbound-catch-up"
+CATCH_UP_INTERVAL = timedelta(minutes=3)
 INTERVAL = timedelta(seconds=5)
 _logger = logging.getLogger(__name__)
 
@@ -40,7 +44,29 @@ def schedule_jobs(scheduler: BaseScheduler, runtime: Runtime) -> BaseScheduler:
         next_run_time=utc_now(),
         replace_existing=True,
     )
+    scheduler.add_job(
+        run_catch_up,
+        "interval",
+        seconds=CATCH_UP_INTERVAL.total_seconds(),
+        id=CATCH_UP_JOB,
+        args=[runtime],
+        next_run_time=utc_now(),  # at start: whatever came while the service was down
+        replace_existing=True,
+    )
     return scheduler
+
+
+def run_catch_up(runtime: Runtime) -> None:
+    """Fetch the texts Twilio received that the webhook did not take; log what was found."""
+    try:
+        counts = catch_up_inbound(runtime, now=utc_now())
+    except Exception as failure:
+        _logger.error(
+            "fetching missed texts failed; trying again later: %s", describe_failure(failure)
+        )
+        return
+    if counts["handled"]:
+        _logger.info("inbound catch-up: %d texts handled after an outage", counts["handled"])
 
 
 def run_pass(runtime: Runtime, scheduler: BaseScheduler | None = None) -> None:

@@ -13,6 +13,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import OperationalError
 
+from jobs.catch_up import catch_up_inbound
 from jobs.clock import schedule_jobs
 from recovery.logs import FailureDetailFilter, QueryStringFilter, add_filter
 from recovery.patients.validation import parse_instant
@@ -47,6 +48,20 @@ def tick_command(at: str | None) -> None:
         ) from None
     done = ", ".join(f"{name}={number}" for name, number in sorted(counts.items()) if number)
     click.echo(f"Due work as of {now.isoformat()}: {done or 'nothing was due'}")
+
+
+@click.command("reconcile-inbound")
+@click.option("--since", default=None, help="Look back to this ISO 8601 instant.")
+@with_appcontext
+def reconcile_inbound_command(since: str | None) -> None:
+    """Fetch texts that reached Twilio but not the webhook, handle them, and say what was found."""
+    try:
+        start = parse_instant(since) if since else None
+    except ValueError as problem:
+        raise click.ClickException(f"--since: {problem}") from None
+    counts = catch_up_inbound(_runtime(), now=utc_now(), since=start)
+    found = ", ".join(f"{name}={number}" for name, number in sorted(counts.items()) if number)
+    click.echo(f"Inbound texts fetched from Twilio: {found or 'none missed'}")
 
 
 @click.command("scheduler")
@@ -106,5 +121,5 @@ def _log_to_console() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (tick_command, scheduler_command, serve_command):
+    for command in (tick_command, scheduler_command, serve_command, reconcile_inbound_command):
         app.cli.add_command(command)

@@ -32,7 +32,7 @@ def take_answers(turn: Turn, *, warning: Severity | None = None) -> None:
     enrollment = turn.enrollment
     if enrollment is None:
         return
-    check_in = open_check_in(enrollment)
+    check_in = open_check_in(enrollment, _seen_late(turn))
     if check_in is not None:
         _answer_open(turn, check_in, is_urgent=warning == Severity.URGENT)
         return
@@ -57,7 +57,7 @@ def record_answers(turn: Turn) -> None:
     enrollment = turn.enrollment
     if enrollment is None:
         return
-    check_in = open_check_in(enrollment) or late_check_in(enrollment, turn.now)
+    check_in = open_check_in(enrollment, _seen_late(turn)) or late_check_in(enrollment, turn.now)
     if check_in is None:
         return
     said = len(turn.replies)
@@ -67,14 +67,25 @@ def record_answers(turn: Turn) -> None:
     del turn.replies[said:]
 
 
-def open_check_in(enrollment: Enrollment) -> CheckIn | None:
-    """The newest sent check-in still waiting for answers."""
+def open_check_in(enrollment: Enrollment, arrived_at: datetime | None = None) -> CheckIn | None:
+    """The newest sent check-in still waiting for answers.
+
+    A text seen late (fetched from Twilio after an outage) answers the check-in that was
+    waiting when it arrived (``arrived_at``), even if the wait has ended since.
+    """
     waiting = [
         c
         for c in enrollment.check_ins
-        if c.status in (CheckInStatus.SENT, CheckInStatus.PARTIAL) and c.ended_at is None
+        if c.status in (CheckInStatus.SENT, CheckInStatus.PARTIAL, CheckInStatus.MISSED)
+        and (c.ended_at is None or (arrived_at is not None and c.ended_at > arrived_at))
+        and (arrived_at is None or (c.sent_at is not None and c.sent_at <= arrived_at))
     ]
     return waiting[-1] if waiting else None
+
+
+def _seen_late(turn: Turn) -> datetime | None:
+    """When a text fetched from Twilio after an outage arrived (None for the webhook's)."""
+    return turn.now if "FetchedAt" in (turn.message.raw or {}) else None
 
 
 def late_check_in(enrollment: Enrollment, now: datetime) -> CheckIn | None:
@@ -110,8 +121,11 @@ def _record(check_in: CheckIn, reading: Reading) -> bool:
 def _answer_open(turn: Turn, check_in: CheckIn, *, is_urgent: bool) -> None:
     expecting = _expecting(check_in)
     turn.message.check_in_id = check_in.id
+    was_missed = check_in.status == CheckInStatus.MISSED
     if _record(check_in, _read(turn.message.body, expecting)):
         _move_on(turn, check_in)
+        if was_missed:  # it came in time, and was seen only after an outage
+            _resolve_no_response(turn, check_in)
         return
     if is_urgent:
         return  # the emergency advice is the answer; don't ask for a score on top of it

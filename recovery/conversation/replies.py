@@ -45,25 +45,32 @@ FALLBACK_RECEIVED = "Thank you, your care team will see your message. For an eme
 _logger = logging.getLogger(__name__)
 
 
-def receive_text(runtime: Runtime, text: InboundText, *, now: datetime) -> list[Reply]:
-    """Store an inbound text, then understand and answer it; return the replies to send."""
+def receive_text(
+    runtime: Runtime, text: InboundText, *, now: datetime, by_text: bool = False
+) -> list[Reply]:
+    """Store an inbound text, then understand and answer it; return the replies to send.
+
+    The webhook sends the replies in its TwiML answer. A text fetched from Twilio's log after
+    an outage (``by_text``) is handled as of when it arrived (``now``), and its replies are
+    queued to go by the REST API, as its TwiML answer never went.
+    """
     with runtime.engine.connect() as connection, runtime.sessions(bind=connection) as session:
         with session.begin():
             message_id, _is_new = store_inbound(session, text, now=now)
         try:
             with session.begin():
-                return answer_inbound(session, runtime, message_id, now=now)
+                return answer_inbound(session, runtime, message_id, now=now, by_text=by_text)
         except Exception as failure:
             _logger.error(
                 "answering inbound text %s failed; it is kept for review: %s",
                 message_id,
                 describe_failure(failure),
             )
-    return answer_after_failure(runtime, message_id, now=now)
+    return answer_after_failure(runtime, message_id, now=now, by_text=by_text)
 
 
 def answer_inbound(
-    session: Session, runtime: Runtime, message_id: int, *, now: datetime
+    session: Session, runtime: Runtime, message_id: int, *, now: datetime, by_text: bool = False
 ) -> list[Reply]:
     """Understand and answer a stored text (or repeat the answer it already got)."""
     message, patient = lock_with_patient(session, message_id)
@@ -77,11 +84,13 @@ def answer_inbound(
         message.enrollment_id = enrollment.id if enrollment else None
         turn = Turn(session, message, patient, enrollment, runtime.clinic, runtime.on_call, now)
         replies = answer_text(turn)
-    _keep_replies(session, message, replies, now)
+    _keep_replies(session, message, replies, now, by_text=by_text)
     return replies_to(session, message_id)
 
 
-def answer_after_failure(runtime: Runtime, message_id: int, *, now: datetime) -> list[Reply]:
+def answer_after_failure(
+    runtime: Runtime, message_id: int, *, now: datetime, by_text: bool = False
+) -> list[Reply]:
     """The text could not be handled: keep it, flag it for a nurse, say it was received."""
     try:
         with runtime.transaction() as session:
@@ -96,7 +105,7 @@ def answer_after_failure(runtime: Runtime, message_id: int, *, now: datetime) ->
                 turn = Turn(session, message, patient, enrollment, runtime.clinic, None, now)
                 turn.flag(FlagKind.NEEDS_REVIEW, "A text could not be handled automatically.")
                 replies = [_received_text(turn)]
-            _keep_replies(session, message, replies, now)
+            _keep_replies(session, message, replies, now, by_text=by_text)
             return replies_to(session, message_id)
     except Exception as failure:
         _logger.error(
@@ -111,7 +120,12 @@ def replies_to(session: Session, message_id: int) -> list[Reply]:
     """What we answered to an inbound text, in order."""
     query = (
         select(Message.id, Message.body)
-        .where(Message.in_reply_to_id == message_id)
+        .where(
+            Message.in_reply_to_id == message_id,
+            # Not those sent by the REST API (the text was fetched after an outage): a webhook
+            # request for the same text, racing that fetch, must not send them again.
+            Message.next_attempt_at.is_(None),
+        )
         .order_by(Message.id)
     )
     session.flush()
@@ -127,7 +141,10 @@ def _received_text(turn: Turn) -> str:
         return FALLBACK_RECEIVED
 
 
-def _keep_replies(session: Session, message: Message, replies: list[str], now: datetime) -> None:
+def _keep_replies(
+    session: Session, message: Message, replies: list[str], now: datetime, *, by_text: bool = False
+) -> None:
+    """Store the replies: for the TwiML answer, or (``by_text``) queued for the REST API."""
     for body in replies:
         session.add(
             Message(
@@ -140,9 +157,10 @@ def _keep_replies(session: Session, message: Message, replies: list[str], now: d
                 to_number=message.from_number or "",
                 from_number=message.to_number,
                 body=body,
-                status=MessageStatus.QUEUED,
+                status=MessageStatus.PENDING if by_text else MessageStatus.QUEUED,
+                next_attempt_at=now if by_text else None,
                 created_at=now,
-                sent_at=now,
+                sent_at=None if by_text else now,
                 status_at=now,
             )
         )

@@ -44,6 +44,18 @@ class FoundText:
 
 
 @dataclass(frozen=True)
+class ReceivedText:
+    """A text a phone sent to one of our numbers, as Twilio's message log keeps it."""
+
+    sid: str
+    from_number: str
+    to_number: str
+    body: str
+    arrived_at: datetime  # UTC, when Twilio received it
+    media_count: int
+
+
+@dataclass(frozen=True)
 class TextStatus:
     """A sent text's delivery status as Twilio knows it now."""
 
@@ -99,6 +111,10 @@ class SmsGateway(Protocol):
         """A sent text's status now (None where the gateway keeps none)."""
         ...
 
+    def list_received(self, to: str, since: datetime) -> list[ReceivedText]:
+        """Texts phones sent to our number ``to`` since a UTC instant, oldest first."""
+        ...
+
 
 def mask_phone(number: str) -> str:
     """A phone number fit for logs: only its last two digits, like `+*********23`."""
@@ -130,6 +146,10 @@ class ConsoleGateway:
     def fetch_status(self, sid: str) -> TextStatus | None:
         """None: console texts have no delivery status to ask about."""
         return None
+
+    def list_received(self, to: str, since: datetime) -> list[ReceivedText]:
+        """Nothing: with no carrier, every text comes through the webhook (the simulator)."""
+        return []
 
     def close(self) -> None:
         """Nothing to release."""

@@ -22,7 +22,7 @@ from twilio.http.response import Response
 from twilio.rest import Client
 from urllib3.exceptions import ConnectTimeoutError
 
-from recovery.sending.gateways import FoundText, SendError, SentText, TextStatus
+from recovery.sending.gateways import FoundText, ReceivedText, SendError, SentText, TextStatus
 
 DEFAULT_API_URL = "https://api.twilio.com"
 _logger = logging.getLogger(__name__)
@@ -213,6 +213,15 @@ class TwilioGateway:
         code = message.error_code
         return TextStatus(str(message.status), int(code) if code else None)
 
+    def list_received(self, to: str, since: datetime) -> list[ReceivedText]:
+        """Texts phones sent to ``to`` since ``since`` (UTC), read from Twilio's message log,
+        oldest first: those that arrived while the webhook could not take them."""
+        floor = (since if since.tzinfo else since.replace(tzinfo=UTC)).astimezone(UTC)
+        return self._call(
+            lambda client: _received_since(client, to, floor.replace(microsecond=0)),
+            is_idempotent=True,
+        )
+
     def close(self) -> None:
         """Close the HTTP connections of every thread that sent through this gateway."""
         self._clients.close_all()
@@ -253,6 +262,26 @@ def _texts_since(client: Client, to: str, floor: datetime) -> list[FoundText]:
                 FoundText(str(message.sid), message.body or "", str(message.status), created)
             )
     return found
+
+
+def _received_since(client: Client, to: str, floor: datetime) -> list[ReceivedText]:
+    found = []
+    for message in client.messages.stream(to=to, date_sent_after=floor, page_size=100):
+        if message.direction != "inbound":
+            continue
+        arrived = message.date_sent or message.date_created or floor
+        media = str(message.num_media or "0")
+        found.append(
+            ReceivedText(
+                sid=str(message.sid),
+                from_number=str(message.from_ or ""),
+                to_number=str(message.to or ""),
+                body=message.body or "",
+                arrived_at=arrived,
+                media_count=int(media) if media.isdigit() else 0,
+            )
+        )
+    return sorted(found, key=lambda text: (text.arrived_at, text.sid))
 
 
 def _send_error(exc: Exception, response: Response | None, is_idempotent: bool) -> SendError:

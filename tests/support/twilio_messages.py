@@ -199,6 +199,17 @@ class MessageStore:
             self._messages[stored.sid] = stored
             return replace(stored)
 
+    def receive(self, sender: str, to: str, body: str, at: datetime) -> StoredMessage:
+        """Log a text a phone sent to one of our numbers, as Twilio does when it arrives."""
+        with self._lock:
+            resource = build_resource(
+                self.account_sid, {"To": to, "From": sender, "Body": body}, at
+            )
+            resource.update(direction="inbound", status="received")
+            stored = StoredMessage(resource, {"To": to, "From": sender, "Body": body}, at)
+            self._messages[stored.sid] = stored
+            return replace(stored)
+
     def get(self, sid: str) -> StoredMessage:
         """One message by SID; TwilioError 20404 when there is none."""
         with self._lock:

@@ -24,6 +24,7 @@ from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.message import Message
 from typing import Self
 from urllib.parse import parse_qs
@@ -250,6 +251,13 @@ class TwilioServer:
         if error_code is not None:
             params["ErrorCode"] = str(error_code)
         return post_signed_form(url, params, self.auth_token)
+
+    def text_arrives(
+        self, sender: str, to: str, body: str, *, at: datetime | None = None
+    ) -> StoredMessage:
+        """A patient's text reaches Twilio: it is in the message log whether or not the
+        webhook then takes it (see `twilio_inbound.text_in`)."""
+        return self._store.receive(sender, to, body, at or datetime.now(UTC))
 
     def lose_status_callback(self, sid: str, status: str, error_code: int | None = None) -> None:
         """Move a message to `status` with no callback, as when ours never arrived."""
