@@ -25,7 +25,6 @@ from recovery.states import FlagKind
 
 HEARTBEAT = "inbound-catch-up"
 OVERLAP = timedelta(minutes=10)
-FIRST_LOOK_BACK = timedelta(days=1)
 # A text stored this long ago and still not answered lost its webhook request midway.
 ANSWERING = timedelta(minutes=2)
 _logger = logging.getLogger(__name__)
@@ -66,7 +65,9 @@ def catch_up_inbound(
 def _last_seen(runtime: Runtime, now: datetime) -> datetime:
     with runtime.sessions() as session:
         beat = session.get(Heartbeat, HEARTBEAT)
-        return beat.beat_at if beat is not None else now - FIRST_LOOK_BACK
+        # The first run looks back only the overlap: a number that served before this service
+        # may hold texts that were never meant for it (use --since to look further).
+        return beat.beat_at if beat is not None else now
 
 
 def _is_taken(runtime: Runtime, sid: str, now: datetime) -> bool:
