@@ -82,13 +82,20 @@ def scheduler_command() -> None:
     click.echo("Scheduler stopped")
 
 
+SERVE_THREADS = 16
+
+
 @click.command("serve")
 @click.option("--port", default=5000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @with_appcontext
 def serve_command(port: int, host: str) -> None:
-    """Serve the web app and run the scheduler in one process (the embedded default)."""
-    from werkzeug.serving import run_simple
+    """Serve the web app and run the scheduler in one process (the embedded default).
+
+    The web app runs on waitress, a production WSGI server (multi-threaded, pure Python, no
+    C build); Flask's development server is only for `flask run`.
+    """
+    from waitress import create_server
 
     _log_to_console()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -99,10 +106,13 @@ def serve_command(port: int, host: str) -> None:
         raise KeyboardInterrupt  # the server's loop ends on it, as on Ctrl-C
 
     signal.signal(signal.SIGTERM, stop)
+    server = create_server(app, host=host, port=port, threads=SERVE_THREADS, ident="recovery")
     scheduler.start()
+    click.echo(f"Serving on http://{host}:{port} (waitress, {SERVE_THREADS} threads)")
     try:
-        run_simple(host, port, app, threaded=True, use_reloader=False)
+        server.run()  # returns on SIGINT or SIGTERM
     finally:
+        server.close()
         scheduler.shutdown(wait=True)
         click.echo("Stopped")
 
@@ -112,9 +122,10 @@ def _log_to_console() -> None:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    server_log = logging.getLogger("werkzeug")
-    server_log.setLevel(logging.INFO)
-    add_filter(server_log, QueryStringFilter)
+    for name in ("werkzeug", "waitress"):
+        server_log = logging.getLogger(name)
+        server_log.setLevel(logging.INFO)
+        add_filter(server_log, QueryStringFilter)
     for handler in logging.getLogger().handlers:
         add_filter(handler, FailureDetailFilter)
 
