@@ -17,6 +17,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PROTOCOLS_DIR = Path(__file__).resolve().parent / "protocols"
 DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'instance' / 'recovery.db'}"
+LOG_FORMATS = ("text", "json")
 SMS_BACKENDS = ("twilio", "console")
 
 
@@ -43,6 +44,7 @@ class Settings:
     clinic_phone: str = "+15625550100"
     default_timezone: str = "America/Los_Angeles"
     on_call_phone: str = ""
+    log_format: str = "text"
 
     @property
     def is_production(self) -> bool:
@@ -79,9 +81,17 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         clinic_phone=value("CLINIC_PHONE", Settings.clinic_phone),
         default_timezone=value("DEFAULT_TIMEZONE", Settings.default_timezone),
         on_call_phone=_read_phone("ON_CALL_PHONE", value("ON_CALL_PHONE")),
+        log_format=_read_log_format(value("LOG_FORMAT", "text")),
     )
     check_settings(settings, explicit_secret="SECRET_KEY" in env and bool(value("SECRET_KEY")))
     return settings
+
+
+def _read_log_format(text: str) -> str:
+    chosen = text.strip().lower()
+    if chosen not in LOG_FORMATS:
+        raise SettingsError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {text!r}")
+    return chosen
 
 
 def _read_rate(text: str) -> float:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import signal
 from types import FrameType
 
@@ -15,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from jobs.catch_up import catch_up_inbound
 from jobs.clock import schedule_jobs
-from recovery.logs import FailureDetailFilter, QueryStringFilter, add_filter
+from recovery.logs import configure_logging
 from recovery.patients.validation import parse_instant
 from recovery.runtime import Runtime, utc_now
 from recovery.sending.due_work import run_due_work
@@ -118,16 +117,7 @@ def serve_command(port: int, host: str) -> None:
 
 
 def _log_to_console() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    for name in ("werkzeug", "waitress"):
-        server_log = logging.getLogger(name)
-        server_log.setLevel(logging.INFO)
-        add_filter(server_log, QueryStringFilter)
-    for handler in logging.getLogger().handlers:
-        add_filter(handler, FailureDetailFilter)
+    configure_logging(_runtime().settings.log_format)
 
 
 def init_app(app: Flask) -> None:

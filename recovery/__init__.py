@@ -6,6 +6,7 @@ import click
 from flask import Flask, request
 
 from config.settings import Settings, SettingsError, load_settings
+from recovery.logs import configure_logging
 from recovery.runtime import Runtime
 
 # Staff pages (the CSV upload among them) may post this much.
@@ -27,6 +28,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]  # documents read in SPEC order
     runtime = Runtime.from_settings(settings)
     app.extensions["recovery"] = runtime
+    if settings.log_format == "json":  # web workers (gunicorn) log as the pipeline reads it
+        configure_logging(settings.log_format)
     app.before_request(limit_machine_requests)
 
     # The factory is the composition root: it alone wires the entry points together.
