@@ -45,6 +45,7 @@ class Settings:
     default_timezone: str = "America/Los_Angeles"
     on_call_phone: str = ""
     log_format: str = "text"
+    metrics_token: str = field(default="", repr=False)
 
     @property
     def is_production(self) -> bool:
@@ -82,6 +83,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         default_timezone=value("DEFAULT_TIMEZONE", Settings.default_timezone),
         on_call_phone=_read_phone("ON_CALL_PHONE", value("ON_CALL_PHONE")),
         log_format=_read_log_format(value("LOG_FORMAT", "text")),
+        metrics_token=value("METRICS_TOKEN"),
     )
     check_settings(settings, explicit_secret="SECRET_KEY" in env and bool(value("SECRET_KEY")))
     return settings

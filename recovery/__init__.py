@@ -36,11 +36,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     import webhooks
     from jobs import commands as job_commands
     from recovery import cli, requests, web
-    from recovery.api import endpoints, health
+    from recovery.api import endpoints, health, metrics
 
     requests.init_app(app)
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(metrics.blueprint)
     app.register_blueprint(endpoints.blueprint)
+    metrics.time_webhooks(app, webhooks.blueprint.name)
     webhooks.init_app(app)
     web.init_app(app)
     cli.init_app(app)
