@@ -46,6 +46,7 @@ class Settings:
     on_call_phone: str = ""
     log_format: str = "text"
     metrics_token: str = field(default="", repr=False)
+    fhir_mrn_system: str = ""
 
     @property
     def is_production(self) -> bool:
@@ -84,6 +85,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         on_call_phone=_read_phone("ON_CALL_PHONE", value("ON_CALL_PHONE")),
         log_format=_read_log_format(value("LOG_FORMAT", "text")),
         metrics_token=value("METRICS_TOKEN"),
+        fhir_mrn_system=value("FHIR_MRN_SYSTEM"),
     )
     check_settings(settings, explicit_secret="SECRET_KEY" in env and bool(value("SECRET_KEY")))
     return settings

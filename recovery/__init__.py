@@ -36,17 +36,18 @@ def create_app(settings: Settings | None = None) -> Flask:
     import webhooks
     from jobs import commands as job_commands
     from recovery import cli, requests, web
-    from recovery.api import endpoints, health, metrics
+    from recovery.api import endpoints, fhir_export, fhir_views, health, metrics  # noqa: F401
 
     requests.init_app(app)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(metrics.blueprint)
-    app.register_blueprint(endpoints.blueprint)
+    app.register_blueprint(endpoints.blueprint)  # with fhir_views' route
     metrics.time_webhooks(app, webhooks.blueprint.name)
     webhooks.init_app(app)
     web.init_app(app)
     cli.init_app(app)
     job_commands.init_app(app)
+    app.cli.add_command(fhir_export.export_fhir_command)
     return app
 
 

@@ -311,6 +311,51 @@ PATHS: dict[str, Schema] = {
             ),
         }
     },
+    "/api/v1/fhir/Observation": {
+        "get": {
+            "operationId": "searchObservations",
+            "summary": "The answers as FHIR R4 Observations (a searchset Bundle)",
+            "description": "Pain as LOINC 72514-3 (`valueInteger`), activity in the service's "
+            "own code system; one Observation per answer with a stable id, `amended` after a "
+            "correction. Answers `application/fhir+json`; a bad parameter gets an "
+            "OperationOutcome and 400.",
+            "tags": ["fhir"],
+            "parameters": [
+                {
+                    "name": "patient",
+                    "in": "query",
+                    "required": False,
+                    "description": "An MRN, or Patient/<id>",
+                    "schema": {"type": "string"},
+                },
+                {
+                    "name": "subject:identifier",
+                    "in": "query",
+                    "required": False,
+                    "description": "<FHIR_MRN_SYSTEM>|<MRN>",
+                    "schema": {"type": "string"},
+                },
+                {
+                    "name": "_since",
+                    "in": "query",
+                    "required": False,
+                    "description": "Only resources whose meta.lastUpdated is at or after this",
+                    "schema": {"type": "string", "format": "date-time"},
+                },
+            ],
+            "responses": {
+                "200": {
+                    "description": "A FHIR Bundle of type searchset",
+                    "content": {"application/fhir+json": {"schema": {"type": "object"}}},
+                },
+                "400": {
+                    "description": "A FHIR OperationOutcome naming the bad parameter",
+                    "content": {"application/fhir+json": {"schema": {"type": "object"}}},
+                },
+                **_responses({}, "401"),
+            },
+        }
+    },
     "/api/v1/flags": {
         "get": {
             "operationId": "listFlags",

@@ -207,6 +207,8 @@ def test_every_client_error_answers_the_error_schema(document) -> None:
     for path, method, operation in operations(document):
         for code in operation["responses"]:
             if code.startswith("4"):
+                if path.startswith("/api/v1/fhir/") and code == "400":
+                    continue  # FHIR answers a bad search with an OperationOutcome
                 codes.add(code)
                 schema = answer_schema(document, path, method, int(code))
                 assert schema == {"$ref": "#/components/schemas/Error"}
