@@ -35,12 +35,19 @@ def catch_up_inbound(
 ) -> Counter[str]:
     """Fetch and handle the texts the webhook missed; return what was found."""
     counts: Counter[str] = Counter()
-    number = runtime.settings.twilio_from_number
-    if not number:
+    gateway = gateway_of(runtime)
+    settings = runtime.settings
+    numbers = [settings.twilio_from_number] if settings.twilio_from_number else []
+    if not numbers and settings.twilio_messaging_service_sid:
+        numbers = gateway.service_numbers(settings.twilio_messaging_service_sid)
+    if not numbers:
         counts["no_number_to_list"] += 1
         return counts
     start = since or _last_seen(runtime, now) - OVERLAP
-    texts = gateway_of(runtime).list_received(number, start)
+    texts = sorted(
+        (text for number in numbers for text in gateway.list_received(number, start)),
+        key=lambda text: (text.arrived_at, text.sid),
+    )
     for text in texts:
         if _is_taken(runtime, text.sid, now):
             counts["already_stored"] += 1

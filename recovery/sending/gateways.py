@@ -115,6 +115,10 @@ class SmsGateway(Protocol):
         """Texts phones sent to our number ``to`` since a UTC instant, oldest first."""
         ...
 
+    def service_numbers(self, service_sid: str) -> list[str]:
+        """The phone numbers of a Messaging Service (where its texts arrive)."""
+        ...
+
 
 def mask_phone(number: str) -> str:
     """A phone number fit for logs: only its last two digits, like `+*********23`."""
@@ -149,6 +153,10 @@ class ConsoleGateway:
 
     def list_received(self, to: str, since: datetime) -> list[ReceivedText]:
         """Nothing: with no carrier, every text comes through the webhook (the simulator)."""
+        return []
+
+    def service_numbers(self, service_sid: str) -> list[str]:
+        """None: there is no Messaging Service."""
         return []
 
     def close(self) -> None:

@@ -222,6 +222,16 @@ class TwilioGateway:
             is_idempotent=True,
         )
 
+    def service_numbers(self, service_sid: str) -> list[str]:
+        """The phone numbers of a Messaging Service, read from Twilio's Messaging API."""
+        return self._call(
+            lambda client: [
+                str(number.phone_number)
+                for number in client.messaging.v1.services(service_sid).phone_numbers.stream()
+            ],
+            is_idempotent=True,
+        )
+
     def close(self) -> None:
         """Close the HTTP connections of every thread that sent through this gateway."""
         self._clients.close_all()

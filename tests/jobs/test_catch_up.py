@@ -19,6 +19,7 @@ from recovery.models import CheckIn, Flag, Message, Patient
 from recovery.runtime import utc_now
 from recovery.sending.due_work import run_due_work
 from recovery.states import CheckInStatus, Direction, FlagKind, Severity
+from tests.conftest import with_settings
 from tests.support.factories import MORNING, enroll_patient, phone_number
 from tests.support.twilio_inbound import SERVICE_NUMBER, deliver, text_in
 
@@ -136,3 +137,18 @@ def test_a_text_delivered_both_ways_at_once_is_stored_and_answered_once(
         assert sorted(m.sid for m in inbound) == sorted(sids)
     for phone in phones:
         assert sum(ASK_ACTIVITY in body for body in sent_to(twilio, phone)) == 1, phone
+
+
+def test_with_a_messaging_service_each_of_its_numbers_is_listed(live_app, twilio) -> None:
+    runtime = runtime_of(live_app)
+    service = "MG" + "5" * 32
+    runtime.settings = with_settings(
+        runtime.settings, twilio_from_number="", twilio_messaging_service_sid=service
+    )
+    twilio.service_numbers[service] = [SERVICE_NUMBER]
+    phone = phone_number(30)
+    enroll_patient(runtime, phone)
+    run_due_work(runtime, now=MORNING)
+    text_in(twilio, None, phone, "3", at=MORNING + timedelta(minutes=5))
+    counts = catch_up_inbound(runtime, now=MORNING + timedelta(minutes=20), since=MORNING)
+    assert counts["handled"] == 1

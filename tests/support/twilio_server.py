@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
-from typing import Self
+from typing import Any, Self
 from urllib.parse import parse_qs
 
 from tests.support.twilio_http import LoopbackServer, Reply, post_signed_form
@@ -43,6 +43,8 @@ TEST_AUTH_TOKEN = "f00dfeed" * 4
 _ROUTE = re.compile(
     r"^/2010-04-01/Accounts/(?P<account>[^/]+)/Messages(?:/(?P<sid>[^/.]+))?\.json$"
 )
+# Twilio's Messaging API (messaging.twilio.com): the numbers of a Messaging Service.
+_SERVICE_NUMBERS = re.compile(r"^/v1/Services/(?P<service>MG[0-9a-f]{32})/PhoneNumbers$")
 _logger = logging.getLogger(__name__)
 
 
@@ -136,6 +138,7 @@ class TwilioServer:
         self.latency = latency  # seconds added to every create
         self.auto_callbacks = auto_callbacks  # send `sent` then `delivered` after each create
         self.undelivered = dict(undelivered or {})  # To number -> error code (30003-30007)
+        self.service_numbers: dict[str, list[str]] = {}  # Messaging Service SID -> its numbers
         credentials = base64.b64encode(f"{account_sid}:{auth_token}".encode()).decode()
         self._authorization = f"Basic {credentials}".encode()
         self._store = MessageStore(account_sid)
@@ -288,6 +291,11 @@ class TwilioServer:
     def respond(self, method: str, path: str, query: str, form: str, headers: Message) -> Reply:
         """Answer one API request as Twilio would."""
         authorization = headers.get("Authorization") or ""
+        service = _SERVICE_NUMBERS.match(path)
+        if service is not None and method == "GET":
+            if not hmac.compare_digest(authorization.encode(), self._authorization):
+                return _error_reply(TwilioError(20003, 401))
+            return Reply(200, self._service_numbers_page(service["service"], path))
         route = _ROUTE.match(path)
         is_create = method == "POST" and route is not None and route["sid"] is None
         try:
@@ -304,6 +312,32 @@ class TwilioServer:
             if is_create and error.code == 20003:
                 self._stats.count("unauthorized")
             return _error_reply(error)
+
+    def _service_numbers_page(self, service: str, path: str) -> dict[str, Any]:
+        numbers = self.service_numbers.get(service, [])
+        return {
+            "phone_numbers": [
+                {
+                    "sid": "PN" + f"{index:032x}",
+                    "account_sid": self.account_sid,
+                    "service_sid": service,
+                    "phone_number": number,
+                    "country_code": "US",
+                    "capabilities": ["SMS"],
+                    "url": f"https://messaging.twilio.com{path}/PN{index:032x}",
+                }
+                for index, number in enumerate(numbers)
+            ],
+            "meta": {
+                "page": 0,
+                "page_size": 50,
+                "first_page_url": f"https://messaging.twilio.com{path}?PageSize=50&Page=0",
+                "previous_page_url": None,
+                "url": f"https://messaging.twilio.com{path}?PageSize=50&Page=0",
+                "next_page_url": None,
+                "key": "phone_numbers",
+            },
+        }
 
     def _read(self, method: str, sid: str | None, query: dict[str, list[str]]) -> Reply:
         if method != "GET":
