@@ -106,13 +106,16 @@ class _DatabaseFigures(Collector):
             "recovery_send_failures",
             "Texts that failed or were undelivered, by Twilio error code.",
             ["error_code"],
-            session.execute(
-                select(func.coalesce(Message.error_code, 0), func.count())
-                .where(
-                    Message.direction == Direction.OUTBOUND,
-                    Message.status.in_((MessageStatus.FAILED, MessageStatus.UNDELIVERED)),
+            (
+                (code if code is not None else "none", count)
+                for code, count in session.execute(
+                    select(Message.error_code, func.count())
+                    .where(
+                        Message.direction == Direction.OUTBOUND,
+                        Message.status.in_((MessageStatus.FAILED, MessageStatus.UNDELIVERED)),
+                    )
+                    .group_by(Message.error_code)
                 )
-                .group_by(func.coalesce(Message.error_code, 0))
             ),
         )
         inbound = session.scalar(select(func.count()).where(Message.direction == Direction.INBOUND))

@@ -52,10 +52,12 @@ class Pages:
     client: requests.Session
     is_api: bool = False
 
-    def timed(self, path: str) -> float:
+    def timed(self, path: str, headers: dict[str, str] | None = None) -> float:
         """GET a path; its time in milliseconds (a non-200 answer is an error)."""
         started = time.perf_counter()
-        response = self.client.get(self.base_url + path, timeout=30, allow_redirects=False)
+        response = self.client.get(
+            self.base_url + path, headers=headers, timeout=30, allow_redirects=False
+        )
         elapsed = (time.perf_counter() - started) * 1000
         if response.status_code != 200:
             raise RuntimeError(f"GET {path} answered {response.status_code}")
@@ -98,7 +100,9 @@ def _staff(runtime: Runtime) -> tuple[str, str, list[int]]:
     return password, token, patients
 
 
-def _page_figures(plan: Plan, pages: Pages, patients: list[int]) -> list[Figure]:
+def _page_figures(
+    plan: Plan, pages: Pages, patients: list[int], metrics_token: str
+) -> list[Figure]:
     count = plan.page_requests
     flags_path = "/api/v1/flags?status=open" if pages.is_api else "/flags"
     spread = patients[:: max(1, len(patients) // (count * plan.runs + 10))]
@@ -111,12 +115,14 @@ def _page_figures(plan: Plan, pages: Pages, patients: list[int]) -> list[Figure]
     for index in range(5):  # warm both workers up
         for path in (flags_path, patient_path(index), "/healthz"):
             pages.timed(path)
-    flags, record, health = [], [], []
+    scraper = {"Authorization": f"Bearer {metrics_token}"}
+    flags, record, health, metrics = [], [], [], []
     for run in range(plan.runs):
         flags.append(p95([pages.timed(flags_path) for _ in range(count)]))
         offset = 5 + run * count
         record.append(p95([pages.timed(patient_path(offset + i)) for i in range(count)]))
         health.append(p95([pages.timed("/healthz") for _ in range(count)]))
+        metrics.append(p95([pages.timed("/metrics", scraper) for _ in range(count)]))
     size = f"{plan.worklist_flags:,} open flags"
     names = (flags_path, "/api/v1/enrollments/<id>" if pages.is_api else "/patients/<id>")
     return [
@@ -134,6 +140,15 @@ def _page_figures(plan: Plan, pages: Pages, patients: list[int]) -> list[Figure]
             f"GET {names[1]} p95",
             "ms",
             record,
+            PAGE_GOAL,
+            baseline_name="/healthz p95",
+            baseline_runs=health,
+        ),
+        Figure(
+            WORKLIST,
+            "GET /metrics p95 (figures read from the database)",
+            "ms",
+            metrics,
             PAGE_GOAL,
             baseline_name="/healthz p95",
             baseline_runs=health,
@@ -169,14 +184,17 @@ def _empty_database_ticks(plan: Plan) -> dict[str, list[float]]:
 def _pages(plan: Plan, url: str, password: str, token: str, patients: list[int]) -> list[Figure]:
     """The staff pages' figures, served by gunicorn as in production."""
     port = free_port()
+    metrics_token = secrets.token_hex(16)
     env = service_env(
         DATABASE_URL=url,
         SECRET_KEY=secrets.token_hex(24),
         PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
         SMS_BACKEND="console",
+        METRICS_TOKEN=metrics_token,
     )
     with gunicorn(env, port, plan.workdir / "gunicorn-worklist.log") as base_url:
-        return _page_figures(plan, signed_in(base_url, password, token), patients)
+        pages = signed_in(base_url, password, token)
+        return _page_figures(plan, pages, patients, metrics_token)
 
 
 def big_worklist(plan: Plan) -> list[Figure]:
