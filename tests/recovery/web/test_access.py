@@ -62,7 +62,7 @@ FORMS = [
     "/admin/tokens/1/revoke",
 ]
 # Blueprints with their own authentication (or none by design), and the sign-in form.
-OUTSIDE_STAFF = ("api.", "webhooks.", "health.", "static", "auth.")
+OUTSIDE_STAFF = ("api.", "webhooks.", "health.", "metrics.", "static", "auth.")
 
 
 @pytest.fixture
