@@ -47,6 +47,8 @@ class Settings:
     log_format: str = "text"
     metrics_token: str = field(default="", repr=False)
     fhir_mrn_system: str = ""
+    # Days a patient is kept after their last follow-up ended; None keeps everything.
+    retention_days: int | None = None
 
     @property
     def is_production(self) -> bool:
@@ -86,6 +88,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         log_format=_read_log_format(value("LOG_FORMAT", "text")),
         metrics_token=value("METRICS_TOKEN"),
         fhir_mrn_system=value("FHIR_MRN_SYSTEM"),
+        retention_days=_read_days("RETENTION_DAYS", value("RETENTION_DAYS")),
     )
     check_settings(settings, explicit_secret="SECRET_KEY" in env and bool(value("SECRET_KEY")))
     return settings
@@ -106,6 +109,15 @@ def _read_rate(text: str) -> float:
     if rate < 0:
         raise SettingsError("SMS_RATE_PER_SECOND must be 0 (no cap) or more")
     return rate
+
+
+def _read_days(name: str, text: str) -> int | None:
+    """A number of days, 1 or more (empty: None)."""
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise SettingsError(f"{name} must be a whole number of days, 1 or more, not {text!r}")
+    return int(text)
 
 
 def _read_phone(name: str, text: str) -> str:

@@ -1,7 +1,8 @@
 """APScheduler as the clock: it wakes the due-work pass; the database holds the work.
 
 Three jobs exist, all in memory with fixed ids: the pass every few seconds, a one-off
-wake-up at the next due time, and the inbound catch-up (at start, then every 3 minutes).
+wake-up at the next due time, and the inbound catch-up (at start, then every 3 minutes);
+with ``RETENTION_DAYS`` set, a fourth purges expired patients (at start, then daily).
 Nothing is pickled, so a restart or a code change loses nothing: the check-in and message
 rows are the truth.
 """
@@ -17,6 +18,7 @@ from sqlalchemy import func, select
 from jobs.catch_up import catch_up_inbound
 from recovery.logs import describe_failure
 from recovery.models import CheckIn, Message
+from recovery.patients.retention import purge_expired
 from recovery.runtime import Runtime, utc_now
 from recovery.sending.due_work import run_due_work
 from recovery.states import CheckInStatus, MessageStatus
@@ -25,6 +27,8 @@ PASS_JOB = "due-work"
 WAKE_JOB = "wake-up"
 CATCH_UP_JOB = "inbound-catch-up"
 CATCH_UP_INTERVAL = timedelta(minutes=3)
+RETENTION_JOB = "retention"
+RETENTION_INTERVAL = timedelta(days=1)
 INTERVAL = timedelta(seconds=5)
 _logger = logging.getLogger(__name__)
 
@@ -53,7 +57,34 @@ def schedule_jobs(scheduler: BaseScheduler, runtime: Runtime) -> BaseScheduler:
         next_run_time=utc_now(),  # at start: whatever came while the service was down
         replace_existing=True,
     )
+    if runtime.settings.retention_days is not None:
+        scheduler.add_job(
+            run_retention,
+            "interval",
+            seconds=RETENTION_INTERVAL.total_seconds(),
+            id=RETENTION_JOB,
+            args=[runtime],
+            next_run_time=utc_now(),
+            replace_existing=True,
+        )
     return scheduler
+
+
+def run_retention(runtime: Runtime) -> None:
+    """Purge the patients kept past RETENTION_DAYS, as of now; log how many went."""
+    days = runtime.settings.retention_days
+    if days is None:
+        return
+    try:
+        with runtime.transaction() as session:
+            purge = purge_expired(session, days=days, now=utc_now(), actor="system")
+    except Exception as failure:
+        _logger.error(
+            "the retention purge failed; trying again tomorrow: %s", describe_failure(failure)
+        )
+        return
+    if purge.patient_ids:
+        _logger.info("retention: %d patients purged", len(purge.patient_ids))
 
 
 def run_catch_up(runtime: Runtime) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -11,16 +13,22 @@ from zoneinfo import ZoneInfo
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from sqlalchemy.orm import Session
 
 from config.settings import PROTOCOLS_DIR
 from recovery.api.documents import iso
+from recovery.api.fhir import answered_check_ins, observations, patient_resource
 from recovery.db import upgrade_database
 from recovery.demo import ADMIN, NURSE, PATIENTS, is_seeded, seed_demo
-from recovery.models import Enrollment
+from recovery.models import Enrollment, Patient
 from recovery.patients.enrollment import enroll
+from recovery.patients.erasure import ErasureRefused, erase_patient
+from recovery.patients.export import export_patient
+from recovery.patients.holdings import UnknownPatient, find_patient
 from recovery.patients.identity import EnrollmentConflict
 from recovery.patients.imports import UnreadableImport, import_rows, read_rows
-from recovery.patients.validation import EnrollmentRequest, InvalidRequest
+from recovery.patients.retention import COUNTED, purge_expired
+from recovery.patients.validation import EnrollmentRequest, InvalidRequest, parse_instant
 from recovery.protocols.definitions import ProtocolError, default_definitions, load_defaults
 from recovery.runtime import Runtime, utc_now
 from recovery.staff.accounts import AccountError, create_user
@@ -223,6 +231,91 @@ def seed_demo_command() -> None:
     click.echo(f"Demo logins: nurse {NURSE[0]} / {NURSE[1]}, admin {ADMIN[0]} / {ADMIN[1]}")
 
 
+def operator() -> str:
+    """Who runs this command, for the audit log: the operating-system user."""
+    try:
+        return f"{CLI_ACTOR}:{getpass.getuser()}"
+    except (OSError, KeyError):  # no user name in the environment or the password database
+        return CLI_ACTOR
+
+
+def patient_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The patient, by id (an argument) or by ``--mrn``."""
+    command = click.argument("patient_id", type=int, required=False)(command)
+    return click.option("--mrn", default=None, help="The patient's MRN, instead of the id.")(
+        command
+    )
+
+
+def chosen_patient(session: Session, patient_id: int | None, mrn: str | None) -> Patient:
+    """The patient the command names; a one-line error otherwise."""
+    if (patient_id is None) == (mrn is None):
+        raise click.ClickException("name the patient by ID or by --mrn (one of the two)")
+    try:
+        return find_patient(session, patient_id=patient_id, mrn=mrn)
+    except UnknownPatient as unknown:
+        raise click.ClickException(str(unknown)) from None
+
+
+@click.command("export-patient")
+@with_appcontext
+@patient_options
+def export_patient_command(patient_id: int | None, mrn: str | None) -> None:
+    """Print everything held about one patient as JSON (audited as a view)."""
+    with runtime().transaction() as session:
+        patient = chosen_patient(session, patient_id, mrn)
+        document = export_patient(session, patient, actor=operator(), now=utc_now())
+        settings = runtime().settings
+        document["fhir"] = [patient_resource(patient, settings)] + [
+            resource
+            for answered in answered_check_ins(session, patient_ids=[patient.id], since=None)
+            for resource in observations(answered, settings)
+        ]
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+@click.command("erase-patient")
+@with_appcontext
+@patient_options
+@click.option("--reason", required=True, help="Why (kept in the audit log).")
+def erase_patient_command(patient_id: int | None, mrn: str | None, reason: str) -> None:
+    """Erase one patient and everything held about them (refused while a follow-up is active)."""
+    try:
+        with runtime().transaction() as session:
+            patient = chosen_patient(session, patient_id, mrn)
+            erased = erase_patient(session, patient, actor=operator(), reason=reason, now=utc_now())
+    except ErasureRefused as refused:
+        raise click.ClickException(f"not erased: {refused}") from None
+    counts = erased.counts()
+    click.echo(
+        f"Erased patient {erased.patient_id}: "
+        + ", ".join(f"{counts[kind]} {kind.replace('_', '-')}" for kind in COUNTED[1:])
+    )
+
+
+@click.command("purge-expired")
+@with_appcontext
+@click.option("--dry-run", is_flag=True, help="Say what would be deleted; delete nothing.")
+@click.option("--at", "at", default=None, help="Purge as of this ISO 8601 instant.")
+def purge_expired_command(dry_run: bool, at: str | None) -> None:
+    """Delete the patients whose every follow-up ended more than RETENTION_DAYS ago."""
+    try:
+        now = parse_instant(at) if at else utc_now()
+    except ValueError as problem:
+        raise click.ClickException(f"--at: {problem}") from None
+    rt = runtime()
+    days = rt.settings.retention_days
+    if days is None:
+        click.echo("RETENTION_DAYS is not set: everything is kept, nothing was purged")
+        return
+    # A dry run reads in a session that is never committed.
+    with rt.sessions() if dry_run else rt.transaction() as session:
+        purge = purge_expired(session, days=days, now=now, actor=operator(), dry_run=dry_run)
+    counts = ", ".join(f"{purge.counts[kind]} {kind.replace('_', '-')}" for kind in COUNTED)
+    verb = "Would delete" if dry_run else "Deleted"
+    click.echo(f"{verb} {counts} (follow-ups ended before {purge.cutoff.isoformat()})")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (
@@ -232,5 +325,8 @@ def init_app(app: Flask) -> None:
         enroll_command,
         import_enrollments_command,
         seed_demo_command,
+        export_patient_command,
+        erase_patient_command,
+        purge_expired_command,
     ):
         app.cli.add_command(command)

@@ -40,6 +40,8 @@ class Runtime:
     engine: Engine
     sessions: sessionmaker[Session]
     extras: dict[str, object] = field(default_factory=dict)
+    # The clock the staff pages read "now" from: the wall clock, or a test's fixed instant.
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:

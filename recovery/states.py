@@ -6,6 +6,9 @@ from enum import StrEnum
 
 # The reason written on check-ins cancelled because the patient opted out.
 OPTED_OUT_REASON = "patient opted out"
+# A check-in already past its latest lateness when the patient was enrolled: never sent,
+# and no flag (the service was not down, and the patient was never asked).
+ENROLLED_LATE_REASON = "enrolled_late"
 
 
 class EnrollmentStatus(StrEnum):
@@ -29,6 +32,8 @@ class CheckInStatus(StrEnum):
             +--(overdue past latest lateness)--> missed (reason "stale")
             +--(opt-out, withdrawal, protocol change)--> cancelled
             +--(number cannot take texts)--> failed
+
+        (enrolled after its latest lateness) --> missed (reason "enrolled_late", no flag)
 
     ``partial`` stays ``partial`` when the wait ends (the answer is kept for the rules);
     a late pain score within ``late_answer_hours`` still completes a ``missed`` one.

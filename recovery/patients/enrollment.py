@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -21,13 +22,16 @@ from recovery.patients.validation import (
     CleanEnrollment,
     EnrollmentRequest,
     InvalidRequest,
+    check_procedure_time,
     check_request,
 )
-from recovery.protocols.definitions import latest_version, spec_of
-from recovery.protocols.schedule import into_window, plan_due_at
+from recovery.protocols.definitions import ProtocolSpec, latest_version, spec_of
+from recovery.protocols.schedule import is_past_lateness, plan_due_at, welcome_at
+from recovery.protocols.wording import how_often
 from recovery.runtime import Clinic
 from recovery.staff.audit import record_event
 from recovery.states import (
+    ENROLLED_LATE_REASON,
     OPTED_OUT_REASON,
     CheckInStatus,
     Direction,
@@ -56,8 +60,9 @@ def enroll(
 ) -> Enrolled:
     """Check the request, then enroll: patient, enrollment, check-ins and welcome text.
 
-    Raises InvalidRequest for bad input and EnrollmentConflict when the phone (or the
-    person) already has another active follow-up; either way nothing is changed.
+    Raises InvalidRequest for bad input (a procedure more than 30 days ahead, or too long
+    ago for any check-in, included) and EnrollmentConflict when the phone (or the person)
+    already has another active follow-up; either way nothing is changed.
     """
     clean = check_request(request, default_timezone=clinic.default_timezone)
     protocol = latest_version(session, clean.protocol)
@@ -70,6 +75,8 @@ def enroll(
     # A repeated request may still bring the person to a phone someone else is followed on.
     in_the_way = active if same is None else [e for e in active if e.patient_id != same.patient_id]
     refuse_other_follow_up(in_the_way, clean.phone)
+    if same is None:  # a repeated request answers with its enrollment, however late it is now
+        _check_timing(spec_of(protocol), clean, now)
     if patient is None:
         patient = _add_patient(session, clean, now=now)
     else:
@@ -89,7 +96,7 @@ def enroll(
         created_at=now,
     )
     session.add(enrollment)
-    _plan_check_ins(enrollment, patient)
+    _plan_check_ins(enrollment, patient, now)
     session.flush()
     if patient.opted_out_at is None:
         _queue_welcome(session, enrollment, clinic, now)
@@ -165,32 +172,62 @@ def _is_repeat(
     )
 
 
-def _plan_check_ins(enrollment: Enrollment, patient: Patient) -> None:
+def _check_timing(spec: ProtocolSpec, clean: CleanEnrollment, now: datetime) -> None:
+    """Refuse a procedure time too far ahead, or too long ago for any check-in."""
+    due_ats = _due_ats(spec, clean.performed_at, ZoneInfo(clean.timezone))
+    check_procedure_time(
+        clean.performed_at,
+        [is_past_lateness(due_at, spec.latest_lateness_hours, now) for due_at in due_ats],
+        lateness_hours=spec.latest_lateness_hours,
+        now=now,
+    )
+
+
+def _due_ats(spec: ProtocolSpec, performed_at: datetime, zone: ZoneInfo) -> list[datetime]:
+    """When each step of the protocol is due, in step order."""
+    return [plan_due_at(performed_at, step, zone, spec.window) for step in spec.steps]
+
+
+def _plan_check_ins(enrollment: Enrollment, patient: Patient, now: datetime) -> None:
+    """One check-in per step: scheduled; ``missed`` (``enrolled_late``, no flag: nobody
+    failed to answer) when already past its latest lateness; cancelled for an opted-out phone."""
     spec = spec_of(enrollment.protocol)
     zone = ZoneInfo(patient.timezone)
     opted_out = patient.opted_out_at is not None
-    for step in spec.steps:
-        enrollment.check_ins.append(
-            CheckIn(
-                label=step.label,
-                step_key=step.key,
-                offset_hours=step.offset_hours,
-                due_at=plan_due_at(enrollment.performed_at, step, zone, spec.window),
-                status=CheckInStatus.CANCELLED if opted_out else CheckInStatus.SCHEDULED,
-                reason=OPTED_OUT_REASON if opted_out else None,
-            )
+    for step, due_at in zip(spec.steps, _due_ats(spec, enrollment.performed_at, zone), strict=True):
+        check_in = CheckIn(
+            label=step.label,
+            step_key=step.key,
+            offset_hours=step.offset_hours,
+            due_at=due_at,
+            status=CheckInStatus.SCHEDULED,
         )
+        if is_past_lateness(due_at, spec.latest_lateness_hours, now):
+            check_in.status, check_in.reason, check_in.ended_at = (
+                CheckInStatus.MISSED,
+                ENROLLED_LATE_REASON,
+                now,
+            )
+        elif opted_out:
+            check_in.status, check_in.reason = CheckInStatus.CANCELLED, OPTED_OUT_REASON
+        enrollment.check_ins.append(check_in)
 
 
 def _queue_welcome(session: Session, enrollment: Enrollment, clinic: Clinic, now: datetime) -> None:
+    """The welcome, counting only the check-ins still to come, at enrollment or, for a
+    procedure still ahead, at the procedure time (both within the delivery window)."""
     patient = enrollment.patient
     spec = spec_of(enrollment.protocol)
+    send_at = welcome_at(enrollment.performed_at, ZoneInfo(patient.timezone), spec.window, now)
+    to_come = [c.due_at for c in enrollment.check_ins if c.status == CheckInStatus.SCHEDULED]
+    days = math.ceil((max(to_come, default=send_at) - send_at) / timedelta(days=1))
     body = spec.text(
         "welcome",
         patient.language,
         first_name=patient.name.split()[0],
         clinic_name=clinic.name,
         clinic_phone=clinic.phone,
+        **how_often(patient.language, len(to_come), max(days, 1)),
     )
     session.add(
         Message(
@@ -201,7 +238,7 @@ def _queue_welcome(session: Session, enrollment: Enrollment, clinic: Clinic, now
             to_number=patient.phone,
             body=body,
             status=MessageStatus.PENDING,
-            next_attempt_at=into_window(now, ZoneInfo(patient.timezone), spec.window),
+            next_attempt_at=send_at,
             created_at=now,
         )
     )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
@@ -23,6 +25,8 @@ LANGUAGE_NAMES = {
 }
 YES = {"yes", "y", "true", "1", "si", "sí", "on"}
 NO = {"no", "n", "false", "0", "off", ""}
+# A procedure further ahead than this is a typo in the date (a year, a month), not a plan.
+LONGEST_AHEAD = timedelta(days=30)
 
 
 # Each request field's short name: the CSV column and the web form field that carry it.
@@ -151,18 +155,55 @@ def parse_language(value: Any) -> str:
     return language
 
 
+# The areas of IANA Area/Location names; other names in the database (EST, US/Eastern,
+# Etc/GMT+5) are legacy links or fixed offsets that do not follow daylight saving as the
+# patient's clock does.
+ZONE_AREAS = frozenset(
+    {"Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe"}
+    | {"Indian", "Pacific"}
+)
+# The Area/Location name suggested for a legacy name that people still type.
+LEGACY_ZONES = {
+    legacy: zone
+    for zone, names in {
+        "America/New_York": ("est", "edt", "est5edt", "us/eastern"),
+        "America/Chicago": ("cst", "cdt", "cst6cdt", "us/central"),
+        "America/Denver": ("mst", "mdt", "mst7mdt", "us/mountain"),
+        "America/Phoenix": ("us/arizona",),
+        "America/Los_Angeles": ("pst", "pdt", "pst8pdt", "us/pacific"),
+        "America/Anchorage": ("us/alaska",),
+        "Pacific/Honolulu": ("hst", "us/hawaii"),
+    }.items()
+    for legacy in names
+}
+
+
 @cache
-def _timezone_names() -> frozenset[str]:
-    return frozenset(available_timezones())
+def timezone_names() -> frozenset[str]:
+    """Every IANA Area/Location timezone name (America/New_York; not EST or US/Eastern)."""
+    return frozenset(name for name in available_timezones() if name.partition("/")[0] in ZONE_AREAS)
 
 
 def parse_timezone(value: Any) -> str:
-    """An IANA timezone name such as America/Los_Angeles."""
+    """An IANA Area/Location timezone name such as America/Los_Angeles."""
     name = str(value).strip() if isinstance(value, str) else ""
-    if name not in _timezone_names():
-        raise ValueError("not an IANA timezone name (for example America/Los_Angeles)")
-    ZoneInfo(name)
-    return name
+    if name in timezone_names():
+        ZoneInfo(name)
+        return name
+    suggestion = LEGACY_ZONES.get(name.casefold(), "America/New_York")
+    if name in available_timezones() or name.casefold() in LEGACY_ZONES or _is_offset(name):
+        raise ValueError(
+            f"{name!r} is a legacy zone name, not an IANA Area/Location name: "
+            f"use an Area/Location name such as {suggestion}"
+        )
+    raise ValueError(
+        "not an IANA timezone name: use an Area/Location name such as America/New_York"
+    )
+
+
+def _is_offset(name: str) -> bool:
+    """A fixed offset such as GMT+5 or UTC-08:00, which no patient's clock keeps all year."""
+    return re.fullmatch(r"(?i)(etc/)?(gmt|utc|z)?\s*[+-]\s*\d{1,2}(:?\d{2})?", name) is not None
 
 
 def parse_procedure_kind(value: Any) -> str:
@@ -191,6 +232,27 @@ def parse_instant(value: Any) -> datetime:
     if not 2000 <= instant.year <= 2100:
         raise ValueError("is not a plausible procedure date")
     return instant
+
+
+def check_procedure_time(
+    performed_at: datetime,
+    is_past_lateness: Sequence[bool],
+    *,
+    lateness_hours: float,
+    now: datetime,
+) -> None:
+    """Refuse a procedure more than 30 days ahead, or so long ago that every step of the
+    protocol (``is_past_lateness``, one per step) is past its latest lateness."""
+    if performed_at - now > LONGEST_AHEAD:
+        problem = "is more than 30 days ahead: check the date"
+    elif is_past_lateness and all(is_past_lateness):
+        problem = (
+            "too late to follow up: every check-in of the protocol would be more than "
+            f"{lateness_hours:g} h late"
+        )
+    else:
+        return
+    raise InvalidRequest({"procedure.performed_at": problem})
 
 
 def parse_baseline(value: Any) -> int | None:

@@ -39,3 +39,14 @@ def plan_due_at(performed_at: datetime, step: Step, zone: ZoneInfo, window: Wind
     if performed_at.tzinfo is None:
         raise ValueError("performed_at must carry a timezone")
     return into_window(performed_at + timedelta(hours=step.offset_hours), zone, window)
+
+
+def is_past_lateness(due_at: datetime, lateness_hours: float, now: datetime) -> bool:
+    """Whether a check-in due at ``due_at`` is, at ``now``, too late to send at all."""
+    return now - due_at > timedelta(hours=lateness_hours)
+
+
+def welcome_at(performed_at: datetime, zone: ZoneInfo, window: Window, now: datetime) -> datetime:
+    """When the welcome goes: at enrollment, or at the procedure time when that is still
+    ahead (so that nobody is told about texts weeks before the procedure), within the window."""
+    return into_window(max(performed_at, now), zone, window)

@@ -25,7 +25,15 @@ TEXT_KEYS = (
     "on_call",
 )
 # The values texts are filled with when sent; a wording may use no other {name}.
-PLACEHOLDERS = ("first_name", "clinic_name", "clinic_phone", "initials", "flag_url")
+PLACEHOLDERS = (
+    "first_name",
+    "clinic_name",
+    "clinic_phone",
+    "initials",
+    "flag_url",
+    "texts_to_come",
+    "days_to_come",
+)
 
 
 def parse_texts(raw: Any, errors: dict[str, str]) -> dict[str, dict[str, str]]:
@@ -63,3 +71,17 @@ def placeholder_problem(wording: str) -> str | None:
         if spec or conversion:
             return f"writes {{{name}}} with a format or conversion; write it plainly as {{{name}}}"
     return None
+
+
+def how_often(language: str, texts: int, days: int) -> dict[str, str]:
+    """The welcome's {texts_to_come} and {days_to_come}: how many check-in texts are still to
+    come, and over how many days, in words of the language ("2 times", "the next 2 days")."""
+    if language == "es":
+        return {
+            "texts_to_come": f"{texts} mensaje" if texts == 1 else f"{texts} mensajes",
+            "days_to_come": "las próximas 24 horas" if days <= 1 else f"los próximos {days} días",
+        }
+    return {
+        "texts_to_come": f"{texts} time" if texts == 1 else f"{texts} times",
+        "days_to_come": "the next day" if days <= 1 else f"the next {days} days",
+    }

@@ -13,7 +13,7 @@ from recovery.patients.identity import EnrollmentConflict
 from recovery.patients.imports import ImportReport, UnreadableImport, import_rows, read_rows
 from recovery.patients.validation import InvalidRequest
 from recovery.requests import db
-from recovery.runtime import Runtime, utc_now
+from recovery.runtime import Runtime
 from recovery.web import access
 from recovery.web.forms import (
     COMMON_TIMEZONES,
@@ -66,7 +66,7 @@ def create() -> ResponseReturnValue:
             clinic=_runtime().clinic,
             actor=access.actor(),
             source="web",
-            now=utc_now(),
+            now=_runtime().clock(),
         )
     except EnrollmentConflict as conflict:
         session.rollback()
@@ -80,6 +80,8 @@ def create() -> ResponseReturnValue:
         flash(f"{patient.name} is enrolled.", "info")
     else:
         flash(f"{patient.name} was already enrolled for this procedure: nothing changed.", "info")
+    if repeated := form.repeated_wall_time():
+        flash(repeated, "info")
     return redirect(url_for("patients.show", patient_id=patient.id))
 
 

@@ -2,8 +2,9 @@
 
 ``Procedure time`` is a ``datetime-local`` (a wall time with no zone): it is read in the
 chosen ``Time zone`` and handed to the enrollment service as ISO 8601 with that offset. A
-wall time that a daylight-saving change skips or repeats takes the offset in force before
-the change (``fold=0``).
+wall time that a daylight-saving change skips does not exist and is refused; one that a
+change repeats is read as the first (``fold=0``), and ``repeated_wall_time`` says which
+offset that was, for the page to show.
 """
 
 from __future__ import annotations
@@ -11,15 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from recovery.patients.validation import (
     PROCEDURE_KINDS,
     SHORT_NAME_OF,
     EnrollmentRequest,
     InvalidRequest,
+    timezone_names,
 )
 
 LABELS = {
@@ -50,9 +52,8 @@ WALL_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$")
 
 @cache
 def other_timezones() -> tuple[str, ...]:
-    """Every IANA zone name but the common ones, sorted."""
-    names = available_timezones() - set(COMMON_TIMEZONES)
-    return tuple(sorted(name for name in names if "/" in name and not name.startswith("Etc/")))
+    """Every IANA Area/Location zone name but the common ones, sorted."""
+    return tuple(sorted(timezone_names() - set(COMMON_TIMEZONES)))
 
 
 def procedure_choices() -> list[tuple[str, str]]:
@@ -81,16 +82,34 @@ class EnrollmentForm:
         return cls(values)
 
     def performed_at(self) -> str:
-        """The procedure time as ISO 8601 with the offset of the chosen time zone."""
+        """The procedure time as ISO 8601 with the offset of the chosen time zone (as typed
+        when it cannot be read so, or when the time does not exist in the zone)."""
+        text = self.values.get("performed_at", "")
+        wall = self._wall_time()
+        if wall is None or _is_skipped(wall):
+            return text
+        return wall.isoformat()
+
+    def repeated_wall_time(self) -> str | None:
+        """For a wall time that happens twice (clocks going back), which one was read."""
+        wall = self._wall_time()
+        if wall is None or wall.utcoffset() == wall.replace(fold=1).utcoffset():
+            return None
+        return (
+            f"{LABELS['performed_at']} {wall:%Y-%m-%d %H:%M} happens twice in {wall.tzinfo} "
+            f"(the clocks go back): read as the first, at UTC{_offset(wall)}."
+        )
+
+    def _wall_time(self) -> datetime | None:
         text = self.values.get("performed_at", "")
         if not WALL_TIME.match(text):
-            return text
+            return None
         try:
             zone = ZoneInfo(self.values.get("timezone", ""))
             wall = datetime.fromisoformat(text)
         except (ValueError, KeyError):
-            return text
-        return wall.replace(tzinfo=zone, fold=0).isoformat()
+            return None
+        return wall.replace(tzinfo=zone, fold=0)
 
     def to_request(self) -> EnrollmentRequest:
         """The enrollment request the service checks."""
@@ -115,19 +134,25 @@ class EnrollmentForm:
             field = SHORT_NAME_OF.get(key, "form")
             errors[field] = sentence(LABELS.get(field, "This enrollment"), why)
         if "performed_at" in errors:
-            errors["performed_at"] = self._time_error()
+            errors["performed_at"] = self._time_error(invalid.fields["procedure.performed_at"])
         return errors
 
-    def _time_error(self) -> str:
+    def _time_error(self, why: str) -> str:
         text = self.values.get("performed_at", "")
         label = LABELS["performed_at"]
         if not text:
             return f"{label} is required"
         if not WALL_TIME.match(text):
             return f"{label} must be a date and time"
-        if self.performed_at() == text:
+        wall = self._wall_time()
+        if wall is None:
             return f"{label} is read in the Time zone: choose a time zone"
-        return f"{label} is not a plausible procedure date"
+        if _is_skipped(wall):
+            return (
+                f"{label} {wall:%Y-%m-%d %H:%M} does not exist in {wall.tzinfo}: the clocks "
+                "go forward then (daylight saving time); check the time"
+            )
+        return sentence(label, why)
 
 
 def sentence(label: str, why: str) -> str:
@@ -135,3 +160,14 @@ def sentence(label: str, why: str) -> str:
     if why.startswith(("is ", "must ")):
         return f"{label} {why}"
     return f"{label}: {why}"
+
+
+def _is_skipped(wall: datetime) -> bool:
+    """Whether a wall time falls in a gap that a daylight-saving change skips."""
+    round_trip = wall.astimezone(UTC).astimezone(wall.tzinfo)
+    return round_trip.replace(tzinfo=None) != wall.replace(tzinfo=None)
+
+
+def _offset(instant: datetime) -> str:
+    """The UTC offset in force at ``instant``, as -07:00."""
+    return instant.isoformat()[-6:]

@@ -23,6 +23,7 @@ from recovery.protocols.definitions import (
 from recovery.protocols.replanning import replan
 from recovery.protocols.segments import GSM7_BASIC, GSM7_EXTENDED
 from recovery.protocols.step_keys import assign_step_keys
+from recovery.protocols.wording import how_often
 from recovery.requests import db
 from recovery.runtime import utc_now
 from recovery.staff.audit import record_event
@@ -77,6 +78,8 @@ def _sample() -> dict[str, str]:
         "clinic_phone": settings.clinic_phone,
         "initials": "M.L.",
         "flag_url": f"{settings.public_base_url}/flags/123",
+        # The welcome of a full two-step follow-up (the English words stand in for both).
+        **how_often("en", texts=2, days=2),
     }
 
 

@@ -4,13 +4,16 @@ page, pausing, withdrawing and reinstating, and the phone simulator."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from recovery.runtime import Runtime, utc_now
+from recovery.web.vocabulary import local_time
 from tests.browser.widths import assert_fits
+from tests.support.dates import D0
 from tests.support.staff_fixtures import NURSE_EMAIL, answer, enroll_patient
 
 pytestmark = pytest.mark.browser
@@ -28,7 +31,7 @@ def test_enrollment_errors_are_shown_by_their_fields_and_input_kept(
     page.get_by_label("Language").select_option("es")
     page.get_by_label("Time zone").select_option("America/Chicago")
     page.get_by_label("Procedure", exact=True).select_option("kyphoplasty")
-    page.get_by_label("Procedure time").fill("2026-11-23T09:30")
+    page.get_by_label("Procedure time").fill(f"{D0}T09:30")
     page.get_by_label("Baseline pain").fill("11")
     page.get_by_label("MRN").fill("A12345")
     page.get_by_role("button", name="Enroll").click()
@@ -44,7 +47,7 @@ def test_enrollment_errors_are_shown_by_their_fields_and_input_kept(
     expect(page.get_by_label("Language")).to_have_value("es")
     expect(page.get_by_label("Time zone")).to_have_value("America/Chicago")
     expect(page.get_by_label("Procedure", exact=True)).to_have_value("kyphoplasty")
-    expect(page.get_by_label("Procedure time")).to_have_value("2026-11-23T09:30")
+    expect(page.get_by_label("Procedure time")).to_have_value(f"{D0}T09:30")
     expect(page.get_by_label("MRN")).to_have_value("A12345")
 
     page.get_by_label("Mobile phone").fill("(562) 555-0123")
@@ -52,9 +55,9 @@ def test_enrollment_errors_are_shown_by_their_fields_and_input_kept(
     page.get_by_label("Patient agreed to receive texts").check()
     page.get_by_role("button", name="Enroll").click()
     expect(page.get_by_role("heading", name="Maria Lopez", level=1)).to_be_visible()
-    expect(
-        page.locator("dd").filter(has_text="Mon Nov 23, 2026, 9:30 AM CST (America/Chicago)")
-    ).to_be_visible()
+    performed = datetime.fromisoformat(f"{D0}T09:30").replace(tzinfo=ZoneInfo("America/Chicago"))
+    shown = local_time(performed, "America/Chicago")
+    expect(page.locator("dd").filter(has_text=f"{shown} (America/Chicago)")).to_be_visible()
 
 
 def test_search_by_phone_in_another_format(

@@ -103,6 +103,7 @@ def test_every_variable_of_the_environment_is_read() -> None:
             "CLINIC_PHONE": "+13105550100",
             "DEFAULT_TIMEZONE": "America/New_York",
             "ON_CALL_PHONE": "(310) 555-0199",
+            "RETENTION_DAYS": "365",
         }
     )
     assert settings.database_url == "postgresql+psycopg://app@db.example.org/recovery"
@@ -114,6 +115,7 @@ def test_every_variable_of_the_environment_is_read() -> None:
     assert (settings.clinic_name, settings.clinic_phone) == ("Harbor Spine Center", "+13105550100")
     assert settings.default_timezone == "America/New_York"
     assert settings.on_call_phone == "+13105550199"
+    assert settings.retention_days == 365
 
 
 def test_defaults_of_the_twilio_url_clinic_and_on_call() -> None:
@@ -121,6 +123,7 @@ def test_defaults_of_the_twilio_url_clinic_and_on_call() -> None:
     assert settings.twilio_api_url == "https://api.twilio.com"
     assert settings.clinic_name and settings.clinic_phone
     assert settings.on_call_phone == ""
+    assert settings.retention_days is None  # keep everything
 
 
 @pytest.mark.parametrize(
@@ -131,6 +134,9 @@ def test_defaults_of_the_twilio_url_clinic_and_on_call() -> None:
         ({"TWILIO_API_URL": "ftp://api.example.org"}, "TWILIO_API_URL"),
         ({"ON_CALL_PHONE": "12345"}, "ON_CALL_PHONE"),
         ({"RECOVERY_ENV": "staging"}, "RECOVERY_ENV"),
+        ({"RETENTION_DAYS": "a year"}, "RETENTION_DAYS"),
+        ({"RETENTION_DAYS": "0"}, "RETENTION_DAYS"),
+        ({"RETENTION_DAYS": "-5"}, "RETENTION_DAYS"),
     ],
 )
 def test_unusable_values_are_refused_by_name(environ: dict[str, str], words: str) -> None:

@@ -10,6 +10,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import requests
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -119,7 +120,8 @@ def test_serve_answers_health_checks_and_sends_the_welcome_text(settings, runtim
         patient = {"name": "Ann Lee", "phone": "+14155550123", "sms_consent": True}
         body = {
             "patient": {**patient, "timezone": zone_inside_the_window_now()},
-            "procedure": {"performed_at": "2026-11-23T09:30:00-08:00"},
+            # Done two hours ago: the welcome goes at once (one still ahead waits for it).
+            "procedure": {"performed_at": (datetime.now(UTC) - timedelta(hours=2)).isoformat()},
         }
         headers = {"Authorization": f"Bearer {api_token}"}
         answer = requests.post(f"{base}/api/v1/enrollments", json=body, headers=headers, timeout=10)
@@ -145,12 +147,39 @@ def test_serve_stops_cleanly_on_sigterm(settings) -> None:
     assert "Stopped" in output
 
 
+# Area/Location zones all round the world (patients' zones are IANA Area/Location names).
+ZONES_AROUND_THE_WORLD = (
+    "Pacific/Pago_Pago",
+    "Pacific/Honolulu",
+    "America/Anchorage",
+    "America/Los_Angeles",
+    "America/Denver",
+    "America/Chicago",
+    "America/New_York",
+    "America/Sao_Paulo",
+    "Atlantic/South_Georgia",
+    "Atlantic/Azores",
+    "Africa/Abidjan",
+    "Africa/Lagos",
+    "Africa/Cairo",
+    "Europe/Moscow",
+    "Asia/Dubai",
+    "Asia/Karachi",
+    "Asia/Dhaka",
+    "Asia/Bangkok",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+    "Australia/Brisbane",
+    "Pacific/Noumea",
+    "Pacific/Auckland",
+)
+
+
 def zone_inside_the_window_now() -> str:
     """A timezone whose clock now reads between 10:00 and 18:00, so texts may go out."""
     now = datetime.now(UTC)
-    for offset in range(-11, 13):
-        zone = f"Etc/GMT{-offset:+d}" if offset else "Etc/UTC"
-        if 10 <= (now + timedelta(hours=offset)).hour < 18:
+    for zone in ZONES_AROUND_THE_WORLD:
+        if 10 <= now.astimezone(ZoneInfo(zone)).hour < 18:
             return zone
     raise AssertionError("no timezone is in the daytime")
 

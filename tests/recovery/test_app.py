@@ -18,6 +18,7 @@ from recovery.models import Enrollment, Flag, Message, Patient
 from recovery.sending.due_work import run_due_work
 from recovery.sending.signing import public_url, sign
 from recovery.states import Direction, FlagKind, FlagStatus, MessageKind, MessageStatus
+from tests.support.dates import D0
 from tests.support.factories import MORNING, enroll_patient
 from tests.support.sms_client import twilio_form
 from tests.support.staff_client import post, sign_in
@@ -88,7 +89,7 @@ def post_signed(client, settings, path: str, form: dict[str, str]):  # type: ign
 
 def test_an_oversize_enrollment_gets_413_in_json_and_stores_nothing(client, auth, runtime) -> None:
     body = {"patient": {"name": "Ann Lee", "phone": PHONE, "sms_consent": True}}
-    body["procedure"] = {"performed_at": "2026-11-23T09:30:00-08:00", "levels": PADDING}
+    body["procedure"] = {"performed_at": f"{D0}T09:30:00-08:00", "levels": PADDING}
     response = client.post("/api/v1/enrollments", data=json.dumps(body), headers=auth)
     assert response.status_code == 413
     assert "64 KB" in response.get_json()["error"]
@@ -97,7 +98,7 @@ def test_an_oversize_enrollment_gets_413_in_json_and_stores_nothing(client, auth
 
 def test_an_enrollment_body_under_the_limit_is_taken(client, auth) -> None:
     body = {"patient": {"name": "Ann Lee", "phone": PHONE, "sms_consent": True}}
-    body["procedure"] = {"performed_at": "2026-11-23T09:30:00-08:00"}
+    body["procedure"] = {"performed_at": f"{D0}T09:30:00-08:00"}
     body["padding"] = "x" * (MAX_MACHINE_REQUEST_BYTES - 2048)
     assert client.post("/api/v1/enrollments", json=body, headers=auth).status_code == 201
 
@@ -150,7 +151,7 @@ def test_an_oversize_status_callback_gets_413_and_changes_nothing(
 def test_the_staff_csv_upload_may_be_larger_than_the_machine_limit(client, runtime) -> None:
     add_user(runtime, NURSE_EMAIL, "nurse")
     assert sign_in(client, NURSE_EMAIL).status_code == 302
-    csv = f"name,phone,performed_at,consent,notes\nAnn Lee,{PHONE},2026-11-23T09:30:00-08:00,yes,"
+    csv = f"name,phone,performed_at,consent,notes\nAnn Lee,{PHONE},{D0}T09:30:00-08:00,yes,"
     upload = {"file": (io.BytesIO((csv + PADDING + "\n").encode()), "patients.csv")}
     response = post(client, "/patients/import", upload, content_type="multipart/form-data")
     assert response.status_code == 200

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from recovery.models import ApiToken, Enrollment, Patient, StaffUser
 from recovery.staff.tokens import find_token
+from tests.support.dates import D0, D2, D3
 
 ROOT = Path(__file__).resolve().parents[2]
 ENROLL = [
@@ -19,7 +20,7 @@ ENROLL = [
     "--phone",
     "415-555-2671",
     "--performed-at",
-    "2026-11-23T21:00:00-08:00",
+    f"{D0}T21:00:00-08:00",
     "--consent",
 ]
 
@@ -49,8 +50,8 @@ def test_enroll_prints_the_enrollment_and_check_ins_moved_to_nine_local(runner, 
     result = runner.invoke(args=ENROLL)
     assert result.exit_code == 0, result.output
     assert "Enrollment 1" in result.output
-    assert "24h: due 2026-11-25T09:00:00-08:00" in result.output
-    assert "48h: due 2026-11-26T09:00:00-08:00" in result.output
+    assert f"24h: due {D2}T09:00:00-08:00" in result.output
+    assert f"48h: due {D3}T09:00:00-08:00" in result.output
     assert count(runtime, Enrollment) == 1
 
 
@@ -58,7 +59,7 @@ def test_enroll_prints_the_enrollment_and_check_ins_moved_to_nine_local(runner, 
     ("change", "words"),
     [
         (["--phone", "12"], "--phone: not a valid phone number"),
-        (["--performed-at", "2026-11-23T21:00:00"], "--performed-at: must include a UTC offset"),
+        (["--performed-at", f"{D0}T21:00:00"], "--performed-at: must include a UTC offset"),
         (["--timezone", "Moon/Base"], "--timezone: not an IANA timezone"),
         (["--language", "de"], "--language: must be en or es"),
         (["--baseline-pain", "11"], "--baseline-pain: must be a whole number"),
@@ -146,14 +147,14 @@ def test_created_token_opens_the_api(runner, client) -> None:
     )
 
 
-CSV = """\
+CSV = f"""\
 Phone,Name,performed_at,consent,language,baseline_pain,timezone
-(562) 555-0123,Maria Lopez,2026-11-23T09:30:00-08:00,yes,es,8,
-12345,Bad Phone,2026-11-23T09:30:00-08:00,yes,en,,
-+14155552671,John Smith,2026-11-23T22:30:00-08:00,yes,,5,America/New_York
+(562) 555-0123,Maria Lopez,{D0}T09:30:00-08:00,yes,es,8,
+12345,Bad Phone,{D0}T09:30:00-08:00,yes,en,,
++14155552671,John Smith,{D0}T22:30:00-08:00,yes,,5,America/New_York
 
-+14155552672,No Consent,2026-11-23T09:30:00-08:00,no,,,
-+14155552673,Late Night,2026-11-23T09:30:00,yes,,,
++14155552672,No Consent,{D0}T09:30:00-08:00,no,,,
++14155552673,Late Night,{D0}T09:30:00,yes,,,
 """
 
 
@@ -172,7 +173,7 @@ def test_import_enrolls_good_rows_and_reports_bad_ones_by_line(runner, runtime, 
 def test_import_of_good_rows_exits_zero(runner, runtime, tmp_path) -> None:
     path = tmp_path / "patients.csv"
     path.write_text(
-        "name,phone,performed_at,consent\nAnn Lee,4155552671,2026-11-23T10:00:00-08:00,yes\n"
+        f"name,phone,performed_at,consent\nAnn Lee,4155552671,{D0}T10:00:00-08:00,yes\n"
     )
     result = runner.invoke(args=["import-enrollments", str(path)])
     assert result.exit_code == 0, result.output
@@ -198,7 +199,7 @@ def test_import_reads_headings_in_any_case_spacing_and_order(runner, runtime, tm
     path = tmp_path / "patients.csv"
     path.write_text(
         "Consent, Performed At ,MRN,NAME,Mobile,Phone\r\n"
-        'yes,2026-11-23T10:00:00-08:00,A1,"Lee, Ann",ignored,415-555-2671\r\n'
+        f'yes,{D0}T10:00:00-08:00,A1,"Lee, Ann",ignored,415-555-2671\r\n'
     )
     result = runner.invoke(args=["import-enrollments", str(path)])
     assert result.exit_code == 0, result.output
@@ -219,8 +220,8 @@ def test_a_quoted_line_break_stays_inside_its_row(runner, runtime, tmp_path) -> 
     path = tmp_path / "patients.csv"
     path.write_text(
         "name,phone,performed_at,consent,levels\n"
-        'Ann Lee,4155552671,2026-11-23T10:00:00-08:00,yes,"T12,\nL1"\n'
-        "Bob Roe,4155552672,2026-11-23T10:00:00-08:00,maybe,\n"
+        f'Ann Lee,4155552671,{D0}T10:00:00-08:00,yes,"T12,\nL1"\n'
+        f"Bob Roe,4155552672,{D0}T10:00:00-08:00,maybe,\n"
     )
     result = runner.invoke(args=["import-enrollments", str(path)])
     assert result.exit_code == 1

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from recovery.models import Enrollment, Message, Patient
 from recovery.patients.follow_up import withdraw
 from recovery.runtime import utc_now
+from tests.support.dates import D0, D1, D2, D3, D8
 
 BODY = {
     "patient": {
@@ -23,7 +24,7 @@ BODY = {
     },
     "procedure": {
         "kind": "vertebroplasty",
-        "performed_at": "2026-11-23T09:30:00-08:00",
+        "performed_at": f"{D0}T09:30:00-08:00",
         "levels": "T12, L1",
         "baseline_pain": 8,
     },
@@ -51,19 +52,19 @@ def test_enrollment_answers_201_with_check_ins_at_24_and_48_hours(client, auth) 
     assert [c["label"] for c in document["check_ins"]] == ["24h", "48h"]
     due = [datetime.fromisoformat(c["due_at"]) for c in document["check_ins"]]
     assert due == [
-        datetime.fromisoformat("2026-11-24T09:30:00-08:00"),
-        datetime.fromisoformat("2026-11-25T09:30:00-08:00"),
+        datetime.fromisoformat(f"{D1}T09:30:00-08:00"),
+        datetime.fromisoformat(f"{D2}T09:30:00-08:00"),
     ]
     assert all(c["status"] == "scheduled" for c in document["check_ins"])
 
 
 def test_night_time_procedure_gets_check_ins_at_nine_local(client, auth) -> None:
-    body = body_with("procedure", performed_at="2026-11-23T23:10:00-08:00")
+    body = body_with("procedure", performed_at=f"{D0}T23:10:00-08:00")
     document = client.post("/api/v1/enrollments", json=body, headers=auth).get_json()
     due = [datetime.fromisoformat(c["due_at"]) for c in document["check_ins"]]
     assert due == [
-        datetime.fromisoformat("2026-11-25T09:00:00-08:00"),
-        datetime.fromisoformat("2026-11-26T09:00:00-08:00"),
+        datetime.fromisoformat(f"{D2}T09:00:00-08:00"),
+        datetime.fromisoformat(f"{D3}T09:00:00-08:00"),
     ]
 
 
@@ -84,7 +85,7 @@ def test_same_phone_in_another_format_is_the_same_patient(client, auth, runtime)
     again = body_with("patient", phone="(562) 555-0123")
     again = {
         **again,
-        "procedure": {**BODY["procedure"], "performed_at": "2026-12-01T10:00:00-08:00"},
+        "procedure": {**BODY["procedure"], "performed_at": f"{D8}T10:00:00-08:00"},
     }
     second = client.post("/api/v1/enrollments", json=again, headers=auth)
     assert second.status_code == 201
@@ -109,7 +110,7 @@ def test_repeated_request_returns_the_same_enrollment(client, auth, runtime) -> 
         (body_with("patient", language="fr"), "patient.language"),
         (body_with("patient", sms_consent=False), "patient.sms_consent"),
         (body_with("patient", name=""), "patient.name"),
-        (body_with("procedure", performed_at="2026-11-23T09:30:00"), "procedure.performed_at"),
+        (body_with("procedure", performed_at=f"{D0}T09:30:00"), "procedure.performed_at"),
         (body_with("procedure", baseline_pain=12), "procedure.baseline_pain"),
         ({**BODY, "protocol": "appendix"}, "protocol"),
         ({**BODY, "patient": "Maria"}, "patient"),

@@ -13,11 +13,12 @@ from sqlalchemy import func, select
 
 from recovery.models import AuditEvent, CheckIn, Enrollment, Message, Patient
 from recovery.patients.follow_up import withdraw
+from tests.support.dates import D0, D8
 from tests.support.sms_client import post_sms
 
 PHONE = "+15625550123"
-FIRST_PROCEDURE = "2026-11-23T09:30:00-08:00"
-SECOND_PROCEDURE = "2026-12-01T10:00:00-08:00"
+FIRST_PROCEDURE = f"{D0}T09:30:00-08:00"
+SECOND_PROCEDURE = f"{D8}T10:00:00-08:00"
 TABLES = (Patient, Enrollment, CheckIn, Message, AuditEvent)
 
 

@@ -13,6 +13,7 @@ from recovery.patients.enrollment import enroll
 from recovery.patients.validation import EnrollmentRequest
 from recovery.runtime import Runtime
 from recovery.states import FlagKind, FlagStatus
+from tests.support.dates import D0
 from tests.support.staff_fixtures import answer
 
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
@@ -24,7 +25,7 @@ def flag_id(runtime: Runtime) -> int:
     request = EnrollmentRequest(
         name="Maria Lopez",
         phone="+15625550123",
-        performed_at="2026-11-23T09:30:00-08:00",
+        performed_at=f"{D0}T09:30:00-08:00",
         sms_consent=True,
         procedure_kind="vertebroplasty",
         protocol="vertebroplasty",
@@ -176,7 +177,7 @@ def test_flag_steps_need_a_token(client, runtime, flag_id, step) -> None:
 
 def enrolled(runtime: Runtime, name: str, phone: str) -> int:
     request = EnrollmentRequest(
-        name=name, phone=phone, performed_at="2026-11-23T09:30:00-08:00", sms_consent=True
+        name=name, phone=phone, performed_at=f"{D0}T09:30:00-08:00", sms_consent=True
     )
     with runtime.transaction() as session:
         return enroll(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from recovery.models import AuditEvent, Enrollment, Message, Patient
+from tests.support.dates import D0, D1, D7
 
 MARIA = [
     "enroll",
@@ -15,7 +16,7 @@ MARIA = [
     "--phone",
     "(562) 555-0123",
     "--performed-at",
-    "2026-11-23T09:30:00-08:00",
+    f"{D0}T09:30:00-08:00",
     "--mrn",
     "A12345",
     "--language",
@@ -29,15 +30,15 @@ MARIO = [
     "--phone",
     "562-555-0123",
     "--performed-at",
-    "2026-11-24T10:00:00-08:00",
+    f"{D1}T10:00:00-08:00",
     "--consent",
 ]
-CSV = """name,phone,performed_at,consent,mrn,language
-María López,(562) 555-0123,2026-11-23T09:30:00-08:00,yes,A12345,es
-Mario Lopez,+1 562 555 0123,2026-11-24T10:00:00-08:00,yes,,en
-María López,5625550123,2026-11-23T09:30:00-08:00,yes,A12345,es
-María López,5625550123,2026-11-30T09:30:00-08:00,yes,A12345,es
-Ann Lee,+14155552671,2026-11-24T10:00:00-08:00,yes,,
+CSV = f"""name,phone,performed_at,consent,mrn,language
+María López,(562) 555-0123,{D0}T09:30:00-08:00,yes,A12345,es
+Mario Lopez,+1 562 555 0123,{D1}T10:00:00-08:00,yes,,en
+María López,5625550123,{D0}T09:30:00-08:00,yes,A12345,es
+María López,5625550123,{D7}T09:30:00-08:00,yes,A12345,es
+Ann Lee,+14155552671,{D1}T10:00:00-08:00,yes,,
 """
 
 

@@ -22,7 +22,9 @@ from recovery.protocols.definitions import (
     used_step_keys,
 )
 from recovery.protocols.segments import encoding, segment_count
+from recovery.protocols.wording import how_often
 from recovery.runtime import utc_now
+from tests.support.dates import D0
 
 DEFAULT = next(d for d in default_definitions() if d["name"] == "vertebroplasty")
 SAMPLE = {
@@ -31,6 +33,8 @@ SAMPLE = {
     "clinic_phone": "+15625550100",
     "initials": "G.M.",
     "flag_url": "https://checkin.example.org/flags/12345",
+    "texts_to_come": "2 times",
+    "days_to_come": "the next 2 days",
 }
 
 
@@ -55,6 +59,33 @@ def test_every_default_text_fits_its_segment_budget(language: str, key: str) -> 
     assert "{" not in text
     budget = 2 if language == "en" else 4
     assert segment_count(text) <= budget, (len(text), encoding(text))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(("texts", "days"), [(1, 1), (2, 1), (2, 2), (9, 90)])
+def test_the_welcome_fits_its_budget_whatever_is_still_to_come(
+    language: str, texts: int, days: int
+) -> None:
+    values = {**SAMPLE, **how_often(language, texts, days)}
+    text = parse_definition(DEFAULT).text("welcome", language, **values)
+    assert "{" not in text
+    assert segment_count(text) <= (2 if language == "en" else 4), (len(text), encoding(text))
+
+
+@pytest.mark.parametrize(
+    ("language", "texts", "days", "words"),
+    [
+        ("en", 2, 2, "We will text you 2 times over the next 2 days to ask"),
+        ("en", 1, 1, "We will text you 1 time over the next day to ask"),
+        ("es", 2, 2, "Le enviaremos 2 mensajes en los próximos 2 días para saber"),
+        ("es", 1, 1, "Le enviaremos 1 mensaje en las próximas 24 horas para saber"),
+    ],
+)
+def test_the_welcome_says_how_many_texts_are_still_to_come(
+    language: str, texts: int, days: int, words: str
+) -> None:
+    values = {**SAMPLE, **how_often(language, texts, days)}
+    assert words in parse_definition(DEFAULT).text("welcome", language, **values)
 
 
 def test_check_in_text_is_the_spec_wording() -> None:
@@ -111,7 +142,7 @@ def test_saving_a_changed_definition_makes_a_new_version(runtime) -> None:
 def test_enrollment_keeps_the_version_it_was_planned_with(client, auth, runtime) -> None:
     body = {
         "patient": {"name": "Ann Lee", "phone": "+14155552671", "sms_consent": True},
-        "procedure": {"performed_at": "2026-11-23T10:00:00-08:00"},
+        "procedure": {"performed_at": f"{D0}T10:00:00-08:00"},
     }
     first = client.post("/api/v1/enrollments", json=body, headers=auth).get_json()
     edited = copy.deepcopy(DEFAULT)

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from recovery.models import AuditEvent, CheckIn, Enrollment, Message, Patient
 from recovery.patients.follow_up import withdraw
 from recovery.runtime import utc_now
+from tests.support.dates import D0, D1
 from tests.support.staff_client import post, text
 
 PHONE = "+15625550123"
@@ -22,7 +23,7 @@ MARIA = {
     "language": "es",
     "timezone": "America/Los_Angeles",
     "procedure": "vertebroplasty",
-    "performed_at": "2026-11-23T09:30",
+    "performed_at": f"{D0}T09:30",
     "baseline_pain": "8",
     "mrn": "A12345",
     "consent": "yes",
@@ -33,7 +34,7 @@ MARIO = {
     "phone": "562.555.0123",
     "language": "en",
     "timezone": "America/New_York",
-    "performed_at": "2026-11-24T14:15",
+    "performed_at": f"{D1}T14:15",
     "baseline_pain": "6",
     "mrn": "B777",
 }
@@ -113,7 +114,7 @@ def test_a_withdrawn_follow_up_is_not_reinstated_while_another_is_active_on_the_
     nurse_client, runtime
 ) -> None:
     recent = {**MARIA, "performed_at": (utc_now() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")}
-    post(nurse_client, "/patients/new", {**recent, "timezone": "UTC"})
+    post(nurse_client, "/patients/new", {**recent, "timezone": "Africa/Abidjan"})
     maria_id, maria_enrollment = enrolled(runtime, "María López")
     withdraw_follow_up(runtime, maria_enrollment)
     post(nurse_client, "/patients/new", MARIO)
@@ -128,10 +129,10 @@ def test_a_withdrawn_follow_up_is_not_reinstated_while_another_is_active_on_the_
         assert session.get(Enrollment, maria_enrollment).status.value == "withdrawn"
 
 
-CSV = """name,phone,performed_at,consent,mrn
-María López,(562) 555-0123,2026-11-23T09:30:00-08:00,yes,A12345
-Mario Lopez,+1 562 555 0123,2026-11-24T10:00:00-08:00,yes,
-Ann Lee,+14155552671,2026-11-24T10:00:00-08:00,yes,
+CSV = f"""name,phone,performed_at,consent,mrn
+María López,(562) 555-0123,{D0}T09:30:00-08:00,yes,A12345
+Mario Lopez,+1 562 555 0123,{D1}T10:00:00-08:00,yes,
+Ann Lee,+14155552671,{D1}T10:00:00-08:00,yes,
 """
 
 
