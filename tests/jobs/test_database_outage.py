@@ -7,7 +7,9 @@ the catch-up pass handles every one of them, once.
 
 from __future__ import annotations
 
+import gc
 import time
+import warnings
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
@@ -77,3 +79,8 @@ def test_texts_sent_while_the_database_was_down_are_all_handled_once(
             select(CheckIn).where(CheckIn.label == "24h", CheckIn.status == CheckInStatus.PARTIAL)
         ).all()
         assert len(partial) == PATIENTS
+    # The connections the stop cut are closed here, not during some later test.
+    runtime.engine.dispose()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
