@@ -9,9 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from recovery.models import Flag, Message
-from recovery.sending.due_work import run_due_work
 from recovery.states import CheckInStatus, Direction, FlagKind, FlagStatus, Severity
-from tests.support.factories import MORNING, enroll_patient
+from tests.support.factories import enroll_patient
 from tests.webhooks.test_sms import PHONE, first_check_in, flags_of, say
 
 CHECK_IN_TEXT = (
@@ -19,14 +18,6 @@ CHECK_IN_TEXT = (
     " hours, how bad was your back pain on average? Reply with ONE number from 0 (no pain) to"
     " 10 (worst pain imaginable)."
 )
-
-
-@pytest.fixture
-def sent(runtime) -> int:  # type: ignore[no-untyped-def]
-    """An enrolled patient whose 24 h check-in text has gone out; the enrollment id."""
-    enrollment_id = enroll_patient(runtime, PHONE, name="Ann Lee", baseline_pain=8)
-    run_due_work(runtime, now=MORNING)
-    return enrollment_id
 
 
 def test_an_answer_with_a_question_is_recorded_and_the_question_reaches_a_nurse(

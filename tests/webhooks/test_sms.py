@@ -28,16 +28,7 @@ from recovery.states import (
 from tests.conftest import free_port, with_settings
 from tests.support.factories import MORNING, enroll_patient
 from tests.support.sms_client import PATH, post_sms, replies, twilio_form
-
-PHONE = "+14155550123"
-
-
-@pytest.fixture
-def sent(runtime) -> int:  # type: ignore[no-untyped-def]
-    """An enrolled patient whose 24 h check-in text has gone out; the enrollment id."""
-    enrollment_id = enroll_patient(runtime, PHONE, name="Ann Lee", baseline_pain=8)
-    run_due_work(runtime, now=MORNING)
-    return enrollment_id
+from tests.webhooks.conftest import PHONE
 
 
 def say(client, settings, body: str, sender: str = PHONE, **extra: str) -> list[str]:  # type: ignore[no-untyped-def]
