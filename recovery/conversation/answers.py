@@ -84,8 +84,13 @@ def open_check_in(enrollment: Enrollment, arrived_at: datetime | None = None) ->
 
 
 def _seen_late(turn: Turn) -> datetime | None:
-    """When a text fetched from Twilio after an outage arrived (None for the webhook's)."""
-    return turn.now if "FetchedAt" in (turn.message.raw or {}) else None
+    """When a text fetched from Twilio after an outage arrived (None for the webhook's).
+
+    A fetched text is stored as of its arrival; the webhook may still be the one answering
+    it, racing the fetch, so the arrival is read from the stored text, not from ``now``.
+    """
+    message = turn.message
+    return message.created_at if "FetchedAt" in (message.raw or {}) else None
 
 
 def late_check_in(enrollment: Enrollment, now: datetime) -> CheckIn | None:

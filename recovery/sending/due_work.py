@@ -20,6 +20,7 @@ from recovery.sending.check_ins import end_waits, queue_due_check_ins, queue_rem
 from recovery.sending.outbox import send_pending
 from recovery.sending.reconcile import reconcile_expired
 from recovery.sending.status_checks import check_quiet_statuses
+from recovery.sending.unsent_replies import send_unsent_replies
 from recovery.sending.wiring import outbox_of
 
 SCHEDULER_HEARTBEAT = "due-work"
@@ -65,6 +66,7 @@ def do_due_work(runtime: Runtime, *, now: datetime) -> Counter[str]:
         if on_call is not None:
             counts["pages_repeated"] += escalate_unacknowledged(session, now=now, on_call=on_call)
     _add(counts, "reconciled_", reconcile_expired(outbox_of(runtime), now=now))
+    _add(counts, "replies_", send_unsent_replies(outbox_of(runtime), now=now))
     _add(counts, "texts_", send_pending(outbox_of(runtime), now=now))
     _add(counts, "statuses_", check_quiet_statuses(outbox_of(runtime), now=now))
     return counts

@@ -54,8 +54,26 @@ def _reconcile_one(outbox: Outbox, message_id: int, now: datetime) -> str:
         if message is None:
             return "lost"
         to, since = message.to_number, message.created_at - CLOCK_SLACK
+    found = look_up_sent(outbox, message_id, to, since)
+    if found is None:
+        return "unknown"
+    with outbox.sessions.begin() as session:
+        message = session.get(Message, message_id, with_for_update=True)
+        if message is None or message.claimed_by != outbox.name:
+            return "lost"
+        match = match_sent(session, message, found)
+        if match is not None:
+            return "found_" + record_sent(session, message, match.sid, match.status, now=now)
+        release([message], at=now)
+        return "requeued"
+
+
+def look_up_sent(
+    outbox: Outbox, message_id: int, to: str, since: datetime
+) -> list[FoundText] | None:
+    """Twilio's texts to a number since an instant; None (logged) when Twilio can't say."""
     try:
-        found = outbox.gateway.find_sent(to, since)
+        return outbox.gateway.find_sent(to, since)
     except SendError as error:
         _logger.warning(
             "could not look up text %s at Twilio (HTTP %s, error %s); will retry",
@@ -63,19 +81,11 @@ def _reconcile_one(outbox: Outbox, message_id: int, now: datetime) -> str:
             error.status,
             error.code,
         )
-        return "unknown"
-    with outbox.sessions.begin() as session:
-        message = session.get(Message, message_id, with_for_update=True)
-        if message is None or message.claimed_by != outbox.name:
-            return "lost"
-        match = _match(session, message, found)
-        if match is not None:
-            return "found_" + record_sent(session, message, match.sid, match.status, now=now)
-        release([message], at=now)
-        return "requeued"
+        return None
 
 
-def _match(session: Session, message: Message, found: list[FoundText]) -> FoundText | None:
+def match_sent(session: Session, message: Message, found: list[FoundText]) -> FoundText | None:
+    """The earliest found text with the message's body whose SID no stored text has."""
     candidates = [text for text in found if text.body == message.body]
     if not candidates:
         return None

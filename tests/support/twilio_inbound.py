@@ -41,8 +41,17 @@ def text_in(
     return deliver(twilio, webhook_url, sender, body, sid)
 
 
-def deliver(twilio: TwilioServer, webhook_url: str, sender: str, body: str, sid: str) -> Answered:
-    """Post a text already in Twilio's log to the webhook, then send its TwiML answer."""
+def deliver(
+    twilio: TwilioServer,
+    webhook_url: str,
+    sender: str,
+    body: str,
+    sid: str,
+    *,
+    answer_dropped: bool = False,
+) -> Answered:
+    """Post a text already in Twilio's log to the webhook, then send its TwiML answer (or,
+    ``answer_dropped``, not: Twilio drops an answer that came after its webhook timeout)."""
     form = {
         "MessageSid": sid,
         "SmsSid": sid,
@@ -61,7 +70,7 @@ def deliver(twilio: TwilioServer, webhook_url: str, sender: str, body: str, sid:
     except OSError:  # nothing listens: the web app is down
         return Answered(0, [])
     replies: list[tuple[str, str]] = []
-    if status == 200 and twiml:
+    if status == 200 and twiml and not answer_dropped:
         for element in ElementTree.fromstring(twiml).iter("Message"):
             text = element.text or ""
             action = element.get("action")
