@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import signal
+from multiprocessing.process import BaseProcess
 from types import FrameType
 
 import click
-from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import OperationalError
 
+from config.settings import Settings
 from jobs.catch_up import catch_up_inbound
 from jobs.clock import schedule_jobs
 from recovery.logs import configure_logging
@@ -68,7 +70,12 @@ def reconcile_inbound_command(since: str | None) -> None:
 def scheduler_command() -> None:
     """Run the scheduler in this process until SIGTERM or Ctrl-C (after the current pass)."""
     _log_to_console()
-    scheduler = schedule_jobs(BlockingScheduler(), _runtime())
+    run_scheduler(_runtime())
+
+
+def run_scheduler(runtime: Runtime) -> None:
+    """The scheduler, blocking, until SIGTERM or SIGINT (after the current pass)."""
+    scheduler = schedule_jobs(BlockingScheduler(), runtime)
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         click.echo(f"Signal {signum}: stopping after the current pass")
@@ -81,7 +88,14 @@ def scheduler_command() -> None:
     click.echo("Scheduler stopped")
 
 
+def _scheduler_process(settings: Settings) -> None:
+    """The entry point of ``serve``'s scheduler process."""
+    configure_logging(settings.log_format)
+    run_scheduler(Runtime.from_settings(settings))
+
+
 SERVE_THREADS = 16
+STOP_WAIT_SECONDS = 30.0
 
 
 @click.command("serve")
@@ -89,16 +103,20 @@ SERVE_THREADS = 16
 @click.option("--host", default="127.0.0.1", show_default=True)
 @with_appcontext
 def serve_command(port: int, host: str) -> None:
-    """Serve the web app and run the scheduler in one process (the embedded default).
+    """Serve the web app, with the scheduler in a process of its own (the embedded default).
 
     The web app runs on waitress, a production WSGI server (multi-threaded, pure Python, no
-    C build); Flask's development server is only for `flask run`.
+    C build); Flask's development server is only for `flask run`. The scheduler sends the
+    texts; in a process of its own it does not compete with the web app's threads for one
+    interpreter while the morning wave's status callbacks arrive.
     """
     from waitress import create_server
 
     _log_to_console()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    scheduler = schedule_jobs(BackgroundScheduler(), _runtime())
+    clock = multiprocessing.get_context("spawn").Process(
+        target=_scheduler_process, args=(_runtime().settings,), name="recovery-scheduler"
+    )
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         click.echo(f"Signal {signum}: stopping after the current pass")
@@ -106,14 +124,24 @@ def serve_command(port: int, host: str) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     server = create_server(app, host=host, port=port, threads=SERVE_THREADS, ident="recovery")
-    scheduler.start()
+    clock.start()
     click.echo(f"Serving on http://{host}:{port} (waitress, {SERVE_THREADS} threads)")
     try:
         server.run()  # returns on SIGINT or SIGTERM
     finally:
         server.close()
-        scheduler.shutdown(wait=True)
+        _stop_process(clock)
         click.echo("Stopped")
+
+
+def _stop_process(process: BaseProcess) -> None:
+    """SIGTERM (it stops after its current pass), then SIGKILL if it takes too long."""
+    if process.is_alive():
+        process.terminate()
+        process.join(STOP_WAIT_SECONDS)
+    if process.is_alive():
+        process.kill()
+        process.join()
 
 
 def _log_to_console() -> None:

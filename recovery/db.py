@@ -16,6 +16,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from recovery.writers import writer_line
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 PG_CONNECT_TIMEOUT_SECONDS = 5
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -50,7 +52,12 @@ def make_engine(url: str, **options: Any) -> Engine:
     options.setdefault("max_overflow", 100)
     engine = create_engine(url, **options)
     event.listen(engine, "connect", _configure_sqlite)
-    event.listen(engine, "begin", _begin_immediate)
+    writers = writer_line(parsed.database or ":memory:")
+    event.listen(engine, "begin", writers.begin)
+    event.listen(engine.pool, "invalidate", lambda connection, *_: writers.end(connection))
+    dialect = engine.dialect
+    dialect.do_commit = writers.ending(dialect.do_commit)  # type: ignore[method-assign,assignment]
+    dialect.do_rollback = writers.ending(dialect.do_rollback)  # type: ignore[method-assign,assignment]
     return engine
 
 
@@ -63,11 +70,6 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
-
-
-def _begin_immediate(connection: Any) -> None:
-    # Take the write lock up front so two writers never deadlock on an upgrade.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -1,22 +1,18 @@
 """Delivery-status callbacks: ``POST /webhooks/twilio/status``.
 
-A text we sent through the REST API is found by its SID. A reply sent in a TwiML answer
-had no SID when we stored it: its ``action`` URL names it (``?reply=<id>``), and the first
-callback gives it its SID.
+A text is found by its SID, or, before its SID is recorded, by the id its callback URL names
+(``?message=<id>`` for a text sent through the REST API, ``?reply=<id>`` for a reply sent in
+a TwiML answer). Most callbacks are one indexed statement (``recovery.sending.callbacks``).
 """
 
 from __future__ import annotations
 
 from flask import current_app, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from recovery.conversation.inbound import is_sid
-from recovery.models import Message
 from recovery.runtime import Runtime, utc_now
-from recovery.sending.delivery import record_status
-from recovery.states import Direction, MessageKind
+from recovery.sending.callbacks import apply_callback, named_id
 from webhooks import blueprint
 from webhooks.signatures import is_from_twilio
 
@@ -27,26 +23,6 @@ def _error_code(text: str | None) -> int | None:
     return int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 9 else None
 
 
-def _reply_named(session: Session, reply: str, sid: str) -> Message | None:
-    """A reply we sent in a TwiML answer, named by its ``action`` URL; it learns its SID."""
-    if not (reply.isascii() and reply.isdigit() and len(reply) <= 18):
-        return None
-    query = (
-        select(Message)
-        .where(
-            Message.id == int(reply),
-            Message.direction == Direction.OUTBOUND,
-            Message.kind == MessageKind.RESPONSE,
-            Message.sid.is_(None),
-        )
-        .with_for_update()
-    )
-    message = session.scalars(query).first()
-    if message is not None:
-        message.sid = sid
-    return message
-
-
 @blueprint.post("/status")
 def delivery_status() -> ResponseReturnValue:
     """Move a text's status forward; 403 and nothing stored when the signature is wrong."""
@@ -55,12 +31,10 @@ def delivery_status() -> ResponseReturnValue:
         return "Forbidden: bad or missing X-Twilio-Signature", 403
     sid = request.form.get("MessageSid", "")
     status = request.form.get("MessageStatus") or request.form.get("SmsStatus") or ""
+    if not is_sid(sid):
+        return "", 204
+    named = named_id(request.args.get("message") or request.args.get("reply") or "")
+    code = _error_code(request.form.get("ErrorCode"))
     with runtime.transaction() as session:
-        query = select(Message).where(Message.sid == sid).with_for_update()
-        message = session.scalars(query).first() if is_sid(sid) else None
-        if message is None and is_sid(sid):
-            message = _reply_named(session, request.args.get("reply", ""), sid)
-        if message is not None:
-            code = _error_code(request.form.get("ErrorCode"))
-            record_status(session, message, status.lower(), code, now=utc_now())
+        apply_callback(session, sid, status.lower(), code, named_id=named, now=utc_now())
     return "", 204

@@ -112,11 +112,16 @@ def _requeue(message: Message, at: datetime, *, count_attempt: bool = True) -> N
 
 
 def record_sent(session: Session, message: Message, sid: str, status: str, *, now: datetime) -> str:
-    """Twilio has the text: keep its SID and status; a check-in is now ``sent``."""
+    """Twilio has the text: keep its SID and status; a check-in is now ``sent``.
+
+    A status callback can come before the sender records Twilio's answer: the status then
+    stays the later one (statuses only move forward).
+    """
     message.sid = sid
-    message.status = Status(status) if status in Status._value2member_map_ else Status.QUEUED
-    message.sent_at = now
-    message.status_at = now
+    new = Status(status) if status in Status._value2member_map_ else Status.QUEUED
+    if STATUS_RANK[new] > STATUS_RANK[message.status]:
+        message.status, message.status_at = new, now
+    message.sent_at = message.sent_at or now
     message.lease_until = None
     if message.kind == MessageKind.CHECK_IN and message.check_in_id is not None:
         check_in = session.get(CheckIn, message.check_in_id)

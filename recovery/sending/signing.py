@@ -36,8 +36,7 @@ def is_signed(settings: Settings, url: str, params: Mapping[str, str], signature
     # Twilio signs the URL it was given, which may or may not name the default port.
     parsed = urlparse(url)
     given = signature.encode("ascii")
-    is_match = False
-    for variant in (add_port(parsed), remove_port(parsed)):
-        expected = sign(settings, variant, params).encode("ascii")
-        is_match |= hmac.compare_digest(expected, given)
-    return is_match
+    return any(
+        hmac.compare_digest(sign(settings, variant, params).encode("ascii"), given)
+        for variant in (add_port(parsed), remove_port(parsed))
+    )

@@ -10,7 +10,6 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import requests
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -21,6 +20,7 @@ from recovery import create_app
 from recovery.models import Heartbeat, Message
 from recovery.states import MessageKind, MessageStatus
 from tests.conftest import free_port
+from tests.support.dates import zone_inside_the_window_now
 from tests.support.factories import MORNING, enroll_patient
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -145,43 +145,6 @@ def test_serve_stops_cleanly_on_sigterm(settings) -> None:
         process.kill()
     assert process.returncode == 0, output
     assert "Stopped" in output
-
-
-# Area/Location zones all round the world (patients' zones are IANA Area/Location names).
-ZONES_AROUND_THE_WORLD = (
-    "Pacific/Pago_Pago",
-    "Pacific/Honolulu",
-    "America/Anchorage",
-    "America/Los_Angeles",
-    "America/Denver",
-    "America/Chicago",
-    "America/New_York",
-    "America/Sao_Paulo",
-    "Atlantic/South_Georgia",
-    "Atlantic/Azores",
-    "Africa/Abidjan",
-    "Africa/Lagos",
-    "Africa/Cairo",
-    "Europe/Moscow",
-    "Asia/Dubai",
-    "Asia/Karachi",
-    "Asia/Dhaka",
-    "Asia/Bangkok",
-    "Asia/Shanghai",
-    "Asia/Tokyo",
-    "Australia/Brisbane",
-    "Pacific/Noumea",
-    "Pacific/Auckland",
-)
-
-
-def zone_inside_the_window_now() -> str:
-    """A timezone whose clock now reads between 10:00 and 18:00, so texts may go out."""
-    now = datetime.now(UTC)
-    for zone in ZONES_AROUND_THE_WORLD:
-        if 10 <= now.astimezone(ZoneInfo(zone)).hour < 18:
-            return zone
-    raise AssertionError("no timezone is in the daytime")
 
 
 def _answers(url: str) -> bool:

@@ -82,14 +82,14 @@ def protocol_id(connection: Connection) -> int:
     return int(connection.execute(query.order_by(Protocol.version.desc()).limit(1)).scalar_one())
 
 
-def patient(index: int, at: datetime) -> Row:
+def patient(index: int, at: datetime, zone: str = ZONE) -> Row:
     """A consenting patient."""
     return {
         "id": index,
         "name": name(index),
         "phone": phone(index),
         "language": "en",
-        "timezone": ZONE,
+        "timezone": zone,
         "mrn": f"MRN{index:07d}",
         "consent_at": at,
         "consent_method": "confirmed by staff (benchmark)",
@@ -184,11 +184,13 @@ def add_patients(
     count: int,
     performed_at: Callable[[int], datetime],
     status: Callable[[int], str] = lambda _index: "active",
+    zone: str = ZONE,
 ) -> None:
     """``count`` patients, each with one enrollment (active unless ``status`` says not)."""
     with engine.begin() as connection:
         protocol = protocol_id(connection)
-        insert_rows(connection, Patient, _each(count, lambda i: [patient(i, performed_at(i))]))
+        rows = _each(count, lambda i: [patient(i, performed_at(i), zone)])
+        insert_rows(connection, Patient, rows)
         insert_rows(
             connection,
             Enrollment,
@@ -196,10 +198,10 @@ def add_patients(
         )
 
 
-def add_wave(engine: Engine, count: int, *, due_at: datetime) -> list[str]:
+def add_wave(engine: Engine, count: int, *, due_at: datetime, zone: str = ZONE) -> list[str]:
     """``count`` patients whose 24 h check-in falls due at ``due_at``; return their phones."""
     performed = due_at - timedelta(hours=24)
-    add_patients(engine, count, lambda _i: performed)
+    add_patients(engine, count, lambda _i: performed, zone=zone)
     with engine.begin() as connection:
         insert_rows(
             connection,

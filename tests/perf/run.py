@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 
-from tests.perf import machine, memory, storm, wave, worklist
+from tests.perf import callback_wave, machine, memory, storm, wave, worklist
 from tests.perf.databases import POSTGRES_SERVER_URL
 from tests.perf.plan import FULL, QUICK, Plan
 from tests.perf.processes import ROOT
@@ -29,11 +29,12 @@ BENCHMARKS: dict[str, tuple[Benchmark, bool]] = {  # name: (benchmark, needs Pos
     "wave": (wave.morning_wave, False),
     "import": (wave.imported, False),
     "paced": (wave.paced_wave, False),
+    "callbacks": (callback_wave.callback_waves, False),
     "storm": (storm.reply_storm, True),
     "worklist": (worklist.big_worklist, True),
     "memory": (memory.memory, True),
 }
-NOTES = [*wave.NOTES, *storm.NOTES, *worklist.NOTES, *memory.NOTES]
+NOTES = [*wave.NOTES, *callback_wave.NOTES, *storm.NOTES, *worklist.NOTES, *memory.NOTES]
 
 
 def _stop_on_sigterm(signum: int, _frame: FrameType | None) -> None:

@@ -132,11 +132,14 @@ class TwilioServer:
         seed: int = 0,
         auto_callbacks: bool = False,
         undelivered: Mapping[str, int] | None = None,
+        callback_workers: int = 4,
     ) -> None:
         self.account_sid = account_sid
         self.auth_token = auth_token
         self.latency = latency  # seconds added to every create
         self.auto_callbacks = auto_callbacks  # send `sent` then `delivered` after each create
+        # Post them before answering the create, as when the sender is slow to record it.
+        self.callbacks_before_answer = False
         self.undelivered = dict(undelivered or {})  # To number -> error code (30003-30007)
         self.service_numbers: dict[str, list[str]] = {}  # Messaging Service SID -> its numbers
         credentials = base64.b64encode(f"{account_sid}:{auth_token}".encode()).decode()
@@ -146,7 +149,9 @@ class TwilioServer:
         self._stats = _CreateStats()
         self._stopping = threading.Event()
         self._httpd: LoopbackServer | None = None
-        self._callbacks = ThreadPoolExecutor(max_workers=4, thread_name_prefix="twilio-callback")
+        self._callbacks = ThreadPoolExecutor(callback_workers, thread_name_prefix="twilio-callback")
+        # The HTTP status each automatic callback got (0: no answer at all).
+        self.callback_statuses: Counter[int] = Counter()
 
     def start(self) -> Self:
         """Listen on an ephemeral loopback port and serve in a background thread."""
@@ -280,11 +285,14 @@ class TwilioServer:
     def _report_delivery(self, sid: str, to: str) -> None:
         error_code = self.undelivered.get(to)
         final = "undelivered" if error_code else "delivered"
-        try:
-            self.send_status_callback(sid, "sent")
-            self.send_status_callback(sid, final, error_code)
-        except OSError:
-            _logger.exception("status callback for %s failed", sid)
+        for status, code in (("sent", None), (final, error_code)):
+            try:
+                answer = self.send_status_callback(sid, status, code)
+            except OSError:
+                _logger.exception("status callback for %s failed", sid)
+                answer = 0
+            with self._stats.lock:
+                self.callback_statuses[answer] += 1
 
     # Requests ---------------------------------------------------------------------------
 
@@ -368,7 +376,10 @@ class TwilioServer:
         stored = self._store.create(params)
         self._stats.count("hung" if fault.hang else "created", time.monotonic(), received_at)
         if self.auto_callbacks and params.get("StatusCallback") and not self._stopping.is_set():
-            self._callbacks.submit(self._report_delivery, stored.sid, stored.to)
+            if self.callbacks_before_answer:
+                self._report_delivery(stored.sid, stored.to)
+            else:
+                self._callbacks.submit(self._report_delivery, stored.sid, stored.to)
         if fault.hang and not fault.is_stored_late:
             self._stopping.wait(fault.hang)
         return Reply(201, stored.resource)

@@ -50,6 +50,19 @@ def test_statuses_move_forward(runtime, twilio, sent_sid) -> None:
     assert message(runtime, sent_sid).status == MessageStatus.DELIVERED
 
 
+def test_callbacks_that_beat_the_senders_record_are_kept(runtime, twilio) -> None:
+    twilio.auto_callbacks = twilio.callbacks_before_answer = True
+    enroll_patient(runtime, phone_number(8))  # its welcome text, then its check-in text
+    counts = run_due_work(runtime, now=MORNING)
+    assert counts["texts_sent"] == 2 and not counts["texts_lost"]
+    assert twilio.callback_statuses == {204: 4}
+    for text in twilio.messages:
+        assert message(runtime, text.sid).status == MessageStatus.DELIVERED
+    with runtime.sessions() as session:
+        check_in = session.scalars(select(CheckIn).where(CheckIn.label == "24h")).one()
+        assert check_in.status == CheckInStatus.SENT
+
+
 def test_late_and_repeated_callbacks_change_nothing(runtime, twilio, sent_sid) -> None:
     for status in ("delivered", "sent", "queued", "delivered", "undelivered"):
         assert twilio.send_status_callback(sent_sid, status) == 204

@@ -58,7 +58,10 @@ def test_texts_carry_the_status_callback_and_validity_period(runtime, twilio, li
     enroll_patient(runtime, phone_number(1))
     run_due_work(runtime, now=MORNING)
     sent = next(m for m in twilio.messages if CHECK_IN_WORDS in m.body)
-    assert sent.params["StatusCallback"] == f"http://127.0.0.1:{live_port}/webhooks/twilio/status"
+    with runtime.sessions() as session:
+        stored = session.scalars(select(Message).where(Message.sid == sent.sid)).one()
+    callback = f"http://127.0.0.1:{live_port}/webhooks/twilio/status?message={stored.id}"
+    assert sent.params["StatusCallback"] == callback
     assert sent.params["ValidityPeriod"] == "3600"
     assert sent.params["From"] == "+15005550006"
 
