@@ -118,12 +118,17 @@ def send_pending(outbox: Outbox, *, now: datetime) -> Counter[str]:
 def _send_all(outbox: Outbox, now: datetime) -> Counter[str]:
     counts: Counter[str] = Counter()
     running: set[Future[Answer]] = set()
+    recorded: list[Future[Counter[str]]] = []
     answers: list[Answer] = []
     is_drained = False
     refill_at = min(REFILL_AT, outbox.workers)
-    with ThreadPoolExecutor(
-        max_workers=outbox.workers, thread_name_prefix="send", initializer=outbox.gateway.prepare
-    ) as pool:
+    with (
+        ThreadPoolExecutor(
+            outbox.workers, thread_name_prefix="send", initializer=outbox.gateway.prepare
+        ) as pool,
+        # Recording goes on in a thread of its own, in order, while this one claims more.
+        ThreadPoolExecutor(1, thread_name_prefix="record") as recorder,
+    ):
         try:
             while running or not is_drained:
                 room = outbox.workers - len(running)
@@ -134,11 +139,13 @@ def _send_all(outbox: Outbox, now: datetime) -> Counter[str]:
                 done, running = wait(running, return_when=FIRST_COMPLETED)
                 answers += [future.result() for future in done]
                 if len(answers) >= RECORD_AT or not running:
-                    counts.update(_record(outbox, answers, now))
+                    recorded.append(recorder.submit(_record, outbox, answers, now))
                     answers = []
         finally:
             for future in running:  # after an error: leave unsent claims to their lease
                 future.cancel()
+    for batch in recorded:
+        counts.update(batch.result())
     return counts
 
 
