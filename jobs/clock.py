@@ -1,8 +1,9 @@
 """APScheduler as the clock: it wakes the due-work pass; the database holds the work.
 
-Three jobs exist, all in memory with fixed ids: the pass every few seconds, a one-off
-wake-up at the next due time, and the inbound catch-up (at start, then every 3 minutes);
-with ``RETENTION_DAYS`` set, a fourth purges expired patients (at start, then daily).
+Four jobs exist, all in memory with fixed ids: the pass every few seconds, a one-off
+wake-up at the next due time, the inbound catch-up (at start, then every 3 minutes), and
+the folding of the tallies that ``/metrics`` reads (every 15 seconds); with
+``RETENTION_DAYS`` set, a fifth purges expired patients (at start, then daily).
 Nothing is pickled, so a restart or a code change loses nothing: the check-in and message
 rows are the truth.
 """
@@ -16,6 +17,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy import func, select
 
 from jobs.catch_up import catch_up_inbound
+from recovery.db import VACUUM_AFTER, fold_tallies, vacuum_tallies
 from recovery.logs import describe_failure
 from recovery.models import CheckIn, Message
 from recovery.patients.retention import purge_expired
@@ -29,6 +31,8 @@ CATCH_UP_JOB = "inbound-catch-up"
 CATCH_UP_INTERVAL = timedelta(minutes=3)
 RETENTION_JOB = "retention"
 RETENTION_INTERVAL = timedelta(days=1)
+TALLIES_JOB = "tallies"
+TALLIES_INTERVAL = timedelta(seconds=15)
 INTERVAL = timedelta(seconds=5)
 _logger = logging.getLogger(__name__)
 
@@ -55,6 +59,15 @@ def schedule_jobs(scheduler: BaseScheduler, runtime: Runtime) -> BaseScheduler:
         id=CATCH_UP_JOB,
         args=[runtime],
         next_run_time=utc_now(),  # at start: whatever came while the service was down
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        run_folding,
+        "interval",
+        seconds=TALLIES_INTERVAL.total_seconds(),
+        id=TALLIES_JOB,
+        args=[runtime],
+        next_run_time=utc_now(),
         replace_existing=True,
     )
     if runtime.settings.retention_days is not None:
@@ -85,6 +98,20 @@ def run_retention(runtime: Runtime) -> None:
         return
     if purge.patient_ids:
         _logger.info("retention: %d patients purged", len(purge.patient_ids))
+
+
+def run_folding(runtime: Runtime) -> None:
+    """Fold the rows of the texts' and flags' tallies into one per label (and vacuum them
+    after a big fold)."""
+    try:
+        with runtime.transaction() as session:
+            folded = fold_tallies(session)
+        if folded >= VACUUM_AFTER:
+            vacuum_tallies(runtime.engine)
+    except Exception as failure:
+        _logger.error(
+            "folding the tallies failed; trying again later: %s", describe_failure(failure)
+        )
 
 
 def run_catch_up(runtime: Runtime) -> None:

@@ -13,8 +13,10 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     ForeignKey,
     Index,
+    Integer,
     MetaData,
     String,
     Text,
@@ -217,6 +219,41 @@ class Flag(Base):
     escalations: Mapped[int] = mapped_column(default=0)
 
     enrollment: Mapped[Enrollment] = relationship()
+
+
+# 64-bit on PostgreSQL; SQLite numbers its rows only in a column typed exactly INTEGER.
+TALLY_ID = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class MessageTally(Base):
+    """Texts counted by direction, status and error code, as rows of changes that add up.
+
+    Written by the database's own triggers on ``messages`` (migration 0006), whatever changed
+    the texts (the service, bulk SQL, an erasure, a purge): each change appends rows (+1, -1,
+    or a statement's sum), never updating a shared row, so concurrent writers do not wait on
+    each other. ``recovery.db.fold_tallies`` folds the rows into one per label.
+    """
+
+    __tablename__ = "message_tallies"
+
+    id: Mapped[int] = mapped_column(TALLY_ID, primary_key=True)
+    direction: Mapped[Direction] = mapped_column(value_enum(Direction))
+    status: Mapped[MessageStatus] = mapped_column(value_enum(MessageStatus))
+    error_code: Mapped[int | None]
+    delta: Mapped[int] = mapped_column(BigInteger)
+
+
+class FlagTally(Base):
+    """Flags counted by kind, severity and status, kept like ``MessageTally`` by triggers on
+    ``flags``."""
+
+    __tablename__ = "flag_tallies"
+
+    id: Mapped[int] = mapped_column(TALLY_ID, primary_key=True)
+    kind: Mapped[FlagKind] = mapped_column(value_enum(FlagKind))
+    severity: Mapped[Severity] = mapped_column(value_enum(Severity))
+    status: Mapped[FlagStatus] = mapped_column(value_enum(FlagStatus))
+    delta: Mapped[int] = mapped_column(BigInteger)
 
 
 class StaffUser(Base):

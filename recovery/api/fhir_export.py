@@ -2,8 +2,9 @@
 
 One resource a line (FHIR Bulk Data's format): each patient's `Patient` before its first
 Observation, then the Observations as ``GET /api/v1/fhir/Observation`` gives them. Rows are
-read in batches, so memory stays flat however many answers there are; on a terminal the
-count goes to standard error as it grows.
+read in batches (a server-side cursor on PostgreSQL), and each is let go once written, so
+memory stays flat however many answers there are; on a terminal the count goes to standard
+error as it grows.
 """
 
 from __future__ import annotations
@@ -78,5 +79,6 @@ def _export(
                 written += 1
             if show_progress and written % PROGRESS_EVERY < 3:
                 click.echo(f"\r{written} resources", nl=False, err=True)
-            session.expunge_all()
+            # Nothing to expunge: the session holds unchanged rows weakly, so a written
+            # check-in is let go (and emptying the session would end the batched read).
     return written, len(seen)

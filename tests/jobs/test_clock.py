@@ -13,17 +13,19 @@ from pathlib import Path
 
 import requests
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
-from jobs.clock import PASS_JOB, next_due_at, schedule_jobs
+from jobs.clock import PASS_JOB, TALLIES_JOB, next_due_at, run_folding, schedule_jobs
 from recovery import create_app
-from recovery.models import Heartbeat, Message
-from recovery.states import MessageKind, MessageStatus
+from recovery.models import Heartbeat, Message, MessageTally
+from recovery.sending.due_work import run_due_work
+from recovery.states import Direction, MessageKind, MessageStatus
 from tests.conftest import free_port
 from tests.support.dates import zone_inside_the_window_now
-from tests.support.factories import MORNING, enroll_patient
+from tests.support.factories import MORNING, enroll_patient, phone_number
 
 ROOT = Path(__file__).resolve().parents[2]
+TALLY = (MessageTally.direction, MessageTally.status, MessageTally.error_code)
 
 
 def service_env(settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -70,6 +72,32 @@ def test_pass_job_has_a_fixed_id_coalesces_and_never_overlaps(runtime) -> None:
         assert job.trigger.interval == timedelta(seconds=5)
     finally:
         scheduler.shutdown(wait=False)
+
+
+def test_the_tallies_are_folded_every_15_seconds_into_one_row_a_label(runtime, caplog) -> None:
+    scheduler = schedule_jobs(BackgroundScheduler(), runtime)
+    scheduler.start(paused=True)
+    try:
+        job = scheduler.get_job(TALLIES_JOB)
+        assert job is not None
+        assert job.trigger.interval == timedelta(seconds=15)
+    finally:
+        scheduler.shutdown(wait=False)
+    for index in range(3):
+        enroll_patient(runtime, phone_number(index))
+    run_due_work(runtime, now=MORNING)
+    with runtime.engine.begin() as connection:  # a VACUUM's worth of changes
+        for status in (MessageStatus.SENT, MessageStatus.DELIVERED) * 200:
+            connection.execute(update(Message).values(status=status))
+
+    run_folding(runtime)
+
+    assert [record.message for record in caplog.records if record.levelname == "ERROR"] == []
+    with runtime.engine.connect() as connection:
+        tallied = set(connection.execute(select(*TALLY, MessageTally.delta)))
+        labels = (Message.direction, Message.status, Message.error_code)
+        counted = set(connection.execute(select(*labels, func.count()).group_by(*labels)))
+    assert tallied == counted == {(Direction.OUTBOUND, MessageStatus.DELIVERED, None, 6)}
 
 
 def test_building_the_web_app_starts_no_scheduler(settings) -> None:

@@ -26,6 +26,7 @@ class Plan:
     tick_passes: int
     memory_check_ins: int
     memory_passes: int
+    export_answers: int  # answered check-ins of the bigger FHIR export (a tenth: baseline)
     databases: tuple[str, ...] = ("sqlite", "postgresql")
     workdir: Path = Path("/tmp")
 
@@ -47,6 +48,7 @@ FULL = Plan(
     tick_passes=50,
     memory_check_ins=1_000_000,
     memory_passes=3,
+    export_answers=100_000,
 )
 
 QUICK = Plan(
@@ -66,4 +68,5 @@ QUICK = Plan(
     tick_passes=50,
     memory_check_ins=100_000,
     memory_passes=2,
+    export_answers=20_000,
 )

@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 
-from tests.perf import callback_wave, machine, memory, storm, wave, worklist
+from tests.perf import callback_wave, export, machine, memory, storm, wave, worklist
 from tests.perf.databases import POSTGRES_SERVER_URL
 from tests.perf.plan import FULL, QUICK, Plan
 from tests.perf.processes import ROOT
@@ -33,8 +33,16 @@ BENCHMARKS: dict[str, tuple[Benchmark, bool]] = {  # name: (benchmark, needs Pos
     "storm": (storm.reply_storm, True),
     "worklist": (worklist.big_worklist, True),
     "memory": (memory.memory, True),
+    "export": (export.export_memory, True),
 }
-NOTES = [*wave.NOTES, *callback_wave.NOTES, *storm.NOTES, *worklist.NOTES, *memory.NOTES]
+NOTES = [
+    *wave.NOTES,
+    *callback_wave.NOTES,
+    *storm.NOTES,
+    *worklist.NOTES,
+    *memory.NOTES,
+    *export.NOTES,
+]
 
 
 def _stop_on_sigterm(signum: int, _frame: FrameType | None) -> None:

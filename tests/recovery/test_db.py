@@ -6,6 +6,7 @@ from sqlalchemy import inspect, text
 
 from recovery.db import is_up_to_date, make_engine, upgrade_database
 from recovery.models import Base
+from tests.recovery.migrations.test_tallies_migration import triggers
 
 
 def test_migrations_match_the_models(database_url: str) -> None:
@@ -41,4 +42,15 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(tmp_path) 
 def test_postgres_urls_use_psycopg_3() -> None:
     engine = make_engine("postgresql://someone@127.0.0.1:1/nothing")
     assert engine.dialect.driver == "psycopg"
+    engine.dispose()
+
+
+def test_the_schema_counts_texts_and_flags_by_triggers(database_url: str) -> None:
+    engine = make_engine(database_url)
+    names = {
+        f"{tally}_{event}"
+        for tally in ("message_tallies", "flag_tallies")
+        for event in ("insert", "update", "delete")
+    }
+    assert triggers(engine) == names
     engine.dispose()

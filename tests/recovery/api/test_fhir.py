@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from recovery.models import AuditEvent
 from recovery.sending.due_work import run_due_work
 from tests.conftest import with_settings
+from tests.perf.export import add_answers
 from tests.support.factories import MORNING, enroll_patient
 from tests.support.sms_client import post_sms
 
@@ -104,6 +106,17 @@ def test_the_bulk_export_writes_ndjson_that_validates(runner, runtime, answered,
     for line in lines[1:]:
         Observation.model_validate(line)
     assert lines[0]["identifier"][0]["value"] == MRN
+
+
+def test_the_bulk_export_reads_past_its_first_batch_of_rows(runner, runtime, tmp_path) -> None:
+    add_answers(runtime.engine, 1_201, now=MORNING)  # batches of 500 rows
+    out = tmp_path / "export.ndjson"
+
+    result = runner.invoke(args=["export-fhir", "--out", str(out)])
+
+    assert result.exit_code == 0, result.output
+    kinds = Counter(json.loads(line)["resourceType"] for line in out.read_text().splitlines())
+    assert kinds == {"Patient": 601, "Observation": 2 * 1_201}
 
 
 def test_observations_need_an_api_token(client) -> None:

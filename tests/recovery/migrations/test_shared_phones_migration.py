@@ -3,17 +3,12 @@ database that holds data: nothing is lost, and a second patient may then use a p
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
-from sqlalchemy import Engine, create_engine, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, insert, select
 
-from recovery.db import make_engine, normalize_url, upgrade_database
+from recovery.db import upgrade_database
 from recovery.models import (
     AuditEvent,
     Base,
@@ -34,32 +29,10 @@ from recovery.states import (
     MessageStatus,
     Severity,
 )
-from tests.conftest import DATABASES, TEST_DATABASE_URL
 
 T0 = datetime(2026, 11, 23, 17, 30, tzinfo=UTC)
 MODELS = (Protocol, Patient, Enrollment, CheckIn, Message, Flag, AuditEvent)
 NEW_COLUMNS = {"step_key"}
-
-
-@pytest.fixture(params=DATABASES)
-def blank_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """An engine on a database of each kind with no schema at all."""
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path}/before.db")
-        yield engine
-        engine.dispose()
-        return
-    server = make_url(normalize_url(TEST_DATABASE_URL))
-    name = f"recovery_migration_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(server.set(database=name).render_as_string(hide_password=False))
-    yield engine
-    engine.dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def at(hours: float) -> datetime:
