@@ -17,7 +17,8 @@ from sqlalchemy import select
 
 from recovery.conversation.inbound import InboundText
 from recovery.conversation.replies import receive_text
-from recovery.models import Flag, Heartbeat, Message
+from recovery.models import Flag, ForgottenText, Heartbeat, Message
+from recovery.patients.erasure import sid_digest
 from recovery.runtime import Runtime
 from recovery.sending.outbox import send_pending
 from recovery.sending.wiring import gateway_of, outbox_of
@@ -51,6 +52,9 @@ def catch_up_inbound(
     for text in texts:
         if _is_taken(runtime, text.sid, now):
             counts["already_stored"] += 1
+            continue
+        if _is_forgotten(runtime, text.sid):
+            counts["erased"] += 1  # its patient was erased: it stays in Twilio's log only
             continue
         inbound = InboundText(
             sid=text.sid,
@@ -87,6 +91,11 @@ def _is_taken(runtime: Runtime, sid: str, now: datetime) -> bool:
         return False
     processed_at, created_at = found
     return processed_at is not None or created_at > now - ANSWERING
+
+
+def _is_forgotten(runtime: Runtime, sid: str) -> bool:
+    with runtime.sessions() as session:
+        return session.get(ForgottenText, sid_digest(sid)) is not None
 
 
 def _say_when_seen(runtime: Runtime, sid: str, arrived_at: datetime, now: datetime) -> None:

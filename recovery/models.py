@@ -256,6 +256,20 @@ class FlagTally(Base):
     delta: Mapped[int] = mapped_column(BigInteger)
 
 
+class ForgottenText(Base):
+    """An inbound text of an erased or purged patient, known only by a SHA-256 of its SID.
+
+    Twilio's message log still holds the text: the inbound catch-up, looking back past the
+    erasure, must not store it again. The digest of a random Twilio id tells nothing of the
+    patient.
+    """
+
+    __tablename__ = "forgotten_texts"
+
+    sid_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    forgotten_at: Mapped[datetime]
+
+
 class StaffUser(Base):
     """A nurse or administrator who signs in to the web app."""
 

@@ -17,11 +17,19 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from recovery.models import AuditEvent, CheckIn, Enrollment, Flag, Message, Patient
+from recovery.models import (
+    AuditEvent,
+    CheckIn,
+    Enrollment,
+    Flag,
+    ForgottenText,
+    Message,
+    Patient,
+)
 from recovery.patients.holdings import Holdings, audit_events_of, holdings_of
 from recovery.patients.identity import lock_identity
 from recovery.staff.audit import record_event
-from recovery.states import EnrollmentStatus
+from recovery.states import Direction, EnrollmentStatus
 
 
 class ErasureRefused(ValueError):
@@ -43,7 +51,7 @@ def erase_patient(
             " withdraw it first"
         )
     mrn_sha256 = hashlib.sha256(patient.mrn.encode()).hexdigest() if patient.mrn else None
-    holdings = delete_holdings(session, patient)
+    holdings = delete_holdings(session, patient, now=now)
     record_event(
         session,
         actor=actor,
@@ -71,10 +79,11 @@ def lock_patient(session: Session, patient: Patient) -> None:
     session.refresh(patient, ["enrollments"])
 
 
-def delete_holdings(session: Session, patient: Patient) -> Holdings:
+def delete_holdings(session: Session, patient: Patient, *, now: datetime) -> Holdings:
     """Delete every row held about the patient and scrub the audit events about them."""
     holdings = holdings_of(session, patient)
     texts = holdings.message_ids
+    forget_inbound_texts(session, texts, now=now)
     # Replies stay consistent: a text answering an erased one no longer points at it.
     session.execute(
         update(Message).where(Message.in_reply_to_id.in_(texts)).values(in_reply_to_id=None)
@@ -87,6 +96,26 @@ def delete_holdings(session: Session, patient: Patient) -> Holdings:
     scrub_audit_events(session, holdings)
     session.expunge(patient)
     return holdings
+
+
+def forget_inbound_texts(session: Session, message_ids: list[int], *, now: datetime) -> None:
+    """Keep a SHA-256 of each inbound text's SID, so that fetching Twilio's log after an
+    outage never stores the text again."""
+    query = select(Message.sid).where(
+        Message.id.in_(message_ids),
+        Message.direction == Direction.INBOUND,
+        Message.sid.is_not(None),
+    )
+    for sid in session.scalars(query):
+        digest = sid_digest(sid or "")
+        if session.get(ForgottenText, digest) is None:
+            session.add(ForgottenText(sid_sha256=digest, forgotten_at=now))
+    session.flush()
+
+
+def sid_digest(sid: str) -> str:
+    """The SHA-256 a forgotten text is known by."""
+    return hashlib.sha256(sid.encode("ascii", "replace")).hexdigest()
 
 
 def scrub_audit_events(session: Session, holdings: Holdings) -> int:

@@ -55,7 +55,7 @@ def purge_expired(
     """Delete the expired patients (nothing when dry) and audit the counts."""
     purge = Purge(cutoff=now - timedelta(days=days))
     for patient_id in expired_patient_ids(session, cutoff=purge.cutoff):
-        holdings = _purge_one(session, patient_id, purge.cutoff, dry_run=dry_run)
+        holdings = _purge_one(session, patient_id, purge.cutoff, dry_run=dry_run, now=now)
         if holdings is not None:
             purge.patient_ids.append(patient_id)
             purge.counts.update(holdings.counts())
@@ -78,7 +78,7 @@ def purge_expired(
 
 
 def _purge_one(
-    session: Session, patient_id: int, cutoff: datetime, *, dry_run: bool
+    session: Session, patient_id: int, cutoff: datetime, *, dry_run: bool, now: datetime
 ) -> Holdings | None:
     """Delete one expired patient (or, dry, say what would go); None if no longer expired."""
     patient = session.get(Patient, patient_id)
@@ -89,4 +89,4 @@ def _purge_one(
     lock_patient(session, patient)
     if session.scalar(_expired(cutoff).where(Patient.id == patient_id)) is None:
         return None  # enrolled again meanwhile
-    return delete_holdings(session, patient)
+    return delete_holdings(session, patient, now=now)

@@ -15,7 +15,9 @@ from sqlalchemy import select
 
 from jobs.catch_up import catch_up_inbound
 from recovery import runtime_of
-from recovery.models import CheckIn, Flag, Message, Patient
+from recovery.models import CheckIn, Enrollment, Flag, Message, Patient
+from recovery.patients.erasure import erase_patient
+from recovery.patients.follow_up import withdraw
 from recovery.runtime import utc_now
 from recovery.sending.due_work import run_due_work
 from recovery.sending.unsent_replies import SETTLED_AFTER
@@ -198,3 +200,25 @@ def test_with_a_messaging_service_each_of_its_numbers_is_listed(live_app, twilio
     text_in(twilio, None, phone, "3", at=MORNING + timedelta(minutes=5))
     counts = catch_up_inbound(runtime, now=MORNING + timedelta(minutes=20), since=MORNING)
     assert counts["handled"] == 1
+
+
+def test_texts_of_an_erased_patient_are_not_fetched_again(runtime, twilio) -> None:
+    phone = phone_number(50)
+    enrollment_id = enroll_patient(runtime, phone)
+    run_due_work(runtime, now=MORNING)
+    arrived = MORNING + timedelta(hours=1)
+    text_in(twilio, None, phone, "my pain is 3", at=arrived)
+    assert catch_up_inbound(runtime, now=arrived, since=MORNING)["handled"] == 1
+    with runtime.transaction() as session:
+        enrollment = session.get(Enrollment, enrollment_id)
+        withdraw(session, enrollment, actor="nurse", now=arrived)
+        erase_patient(session, enrollment.patient, actor="admin", reason="asked", now=arrived)
+    counts = catch_up_inbound(runtime, now=arrived + timedelta(hours=1), since=MORNING)
+    assert (counts["handled"], counts["erased"]) == (0, 1)
+    with runtime.sessions() as session:
+        kept = session.scalars(
+            select(Message.body).where(
+                (Message.from_number == phone) | (Message.to_number == phone)
+            )
+        ).all()
+    assert kept == []
