@@ -154,7 +154,7 @@ def service_wave(
                 baseline=baseline,
                 not_once=_not_sent_once(server, phones, engine),
                 max_in_flight=server.max_in_flight,
-                callbacks_failed=_callbacks_failed(server.callback_statuses, 2 * count),
+                callbacks_failed=_callbacks_failed(server.callback_statuses),
                 not_delivered=count - _delivered(engine),
                 replies=replies,
             )
@@ -207,9 +207,9 @@ def _not_sent_once(server: TwilioServer, phones: list[str], engine: Engine) -> i
     return missing + extra + abs(len(phones) - recorded)
 
 
-def _callbacks_failed(statuses: Counter[int], expected: int) -> int:
-    answered = sum(count for status, count in statuses.items() if 200 <= status < 300)
-    return expected - answered
+def _callbacks_failed(statuses: Counter[int]) -> int:
+    """Callbacks answered with anything but 2xx, or not at all (0)."""
+    return sum(count for status, count in statuses.items() if not 200 <= status < 300)
 
 
 def callback_waves(plan: Plan) -> list[Figure]:
