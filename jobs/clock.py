@@ -43,40 +43,22 @@ def schedule_jobs(scheduler: BaseScheduler, runtime: Runtime) -> BaseScheduler:
         timezone=UTC,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
     )
-    scheduler.add_job(
-        run_pass,
-        "interval",
-        seconds=INTERVAL.total_seconds(),
-        id=PASS_JOB,
-        args=[runtime, scheduler],
-        next_run_time=utc_now(),
-        replace_existing=True,
-    )
-    scheduler.add_job(
-        run_catch_up,
-        "interval",
-        seconds=CATCH_UP_INTERVAL.total_seconds(),
-        id=CATCH_UP_JOB,
-        args=[runtime],
-        next_run_time=utc_now(),  # at start: whatever came while the service was down
-        replace_existing=True,
-    )
-    scheduler.add_job(
-        run_folding,
-        "interval",
-        seconds=TALLIES_INTERVAL.total_seconds(),
-        id=TALLIES_JOB,
-        args=[runtime],
-        next_run_time=utc_now(),
-        replace_existing=True,
-    )
+    # Each job runs at start (the catch-up: whatever came while the service was down),
+    # then at its interval.
+    jobs = [
+        (PASS_JOB, run_pass, INTERVAL, [runtime, scheduler]),
+        (CATCH_UP_JOB, run_catch_up, CATCH_UP_INTERVAL, [runtime]),
+        (TALLIES_JOB, run_folding, TALLIES_INTERVAL, [runtime]),
+    ]
     if runtime.settings.retention_days is not None:
+        jobs.append((RETENTION_JOB, run_retention, RETENTION_INTERVAL, [runtime]))
+    for job_id, job, interval, args in jobs:
         scheduler.add_job(
-            run_retention,
+            job,
             "interval",
-            seconds=RETENTION_INTERVAL.total_seconds(),
-            id=RETENTION_JOB,
-            args=[runtime],
+            seconds=interval.total_seconds(),
+            id=job_id,
+            args=args,
             next_run_time=utc_now(),
             replace_existing=True,
         )

@@ -106,10 +106,10 @@ def forget_inbound_texts(session: Session, message_ids: list[int], *, now: datet
         Message.direction == Direction.INBOUND,
         Message.sid.is_not(None),
     )
-    for sid in session.scalars(query):
-        digest = sid_digest(sid or "")
-        if session.get(ForgottenText, digest) is None:
-            session.add(ForgottenText(sid_sha256=digest, forgotten_at=now))
+    digests = {sid_digest(sid or "") for sid in session.scalars(query)}
+    known = select(ForgottenText.sid_sha256).where(ForgottenText.sid_sha256.in_(digests))
+    for digest in digests - set(session.scalars(known)):
+        session.add(ForgottenText(sid_sha256=digest, forgotten_at=now))
     session.flush()
 
 
