@@ -22,7 +22,7 @@ run: $(STAMP)
 	$(FLASK) serve --port 5000
 
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check recovery config jobs webhooks tests
