@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 from recovery.flags.lifecycle import raise_flag
 from recovery.models import CheckIn, Enrollment, Message, Patient
 from recovery.patients.consent import opt_out
-from recovery.protocols.definitions import ProtocolSpec, spec_of
+from recovery.protocols.definitions import ProtocolSpec
 from recovery.protocols.schedule import into_window, is_in_window
 from recovery.sending.gateways import SendError
 from recovery.states import STATUS_RANK, CheckInStatus, EnrollmentStatus, FlagKind, MessageKind
@@ -38,61 +39,78 @@ ERROR_WORDS = {
 _logger = logging.getLogger(__name__)
 
 
-def _spec(message: Message, session: Session) -> ProtocolSpec | None:
-    if message.enrollment_id is None:
+@dataclass(frozen=True)
+class SendFacts:
+    """What decides whether a claimed text may go now, read from its rows in one query.
+
+    ``timezone`` is None when the text has no patient, ``enrollment_status`` and ``spec``
+    when it has no enrollment, ``check_in_status`` when it has no check-in.
+    """
+
+    kind: MessageKind
+    is_opted_out: bool
+    timezone: str | None
+    enrollment_status: EnrollmentStatus | None
+    is_paused: bool
+    spec: ProtocolSpec | None
+    check_in_status: CheckInStatus | None
+    check_in_due_at: datetime | None
+    check_in_ended_at: datetime | None
+
+    @property
+    def validity(self) -> int | None:
+        """How long Twilio may keep trying to deliver the text (its ValidityPeriod)."""
+        return self.spec.validity_period_seconds if self.spec is not None else None
+
+
+def refusal_of(facts: SendFacts, *, now: datetime) -> str | None:
+    """None if the claimed text may go now, else why not (``refuse`` then acts on it)."""
+    if facts.kind == MessageKind.ON_CALL:
         return None
-    enrollment = session.get(Enrollment, message.enrollment_id)
-    return spec_of(enrollment.protocol) if enrollment is not None else None
-
-
-def validity_of(message: Message) -> int | None:
-    """How long Twilio may keep trying to deliver the text (its ValidityPeriod)."""
-    session = Session.object_session(message)
-    spec = _spec(message, session) if session is not None else None
-    return spec.validity_period_seconds if spec is not None else None
-
-
-def check_sendable(session: Session, message: Message, *, now: datetime) -> str | None:
-    """None if the claimed text may go now; else put it where it belongs and say why not."""
-    if message.kind == MessageKind.ON_CALL:
+    if facts.is_opted_out or facts.enrollment_status == EnrollmentStatus.WITHDRAWN:
+        return "cancelled"
+    if facts.spec is None:
         return None
-    patient = session.get(Patient, message.patient_id) if message.patient_id else None
-    enrollment = session.get(Enrollment, message.enrollment_id) if message.enrollment_id else None
-    if patient is not None and patient.opted_out_at is not None:
-        return _cancel(message, now, "cancelled")
-    if enrollment is not None and enrollment.status == EnrollmentStatus.WITHDRAWN:
-        return _cancel(message, now, "cancelled")
-    check_in = session.get(CheckIn, message.check_in_id) if message.check_in_id else None
-    if check_in is not None and enrollment is not None:
-        refusal = _check_in_refusal(message, check_in, enrollment, now)
+    if facts.check_in_status is not None:
+        refusal = _check_in_refusal(facts, facts.spec, now)
         if refusal is not None:
             return refusal
-    if patient is not None and enrollment is not None and message.kind in WINDOWED_KINDS:
-        zone, window = ZoneInfo(patient.timezone), spec_of(enrollment.protocol).window
-        if not is_in_window(now, zone, window):
-            _requeue(message, into_window(now, zone, window), count_attempt=False)
-            return "deferred"
+    is_windowed = facts.timezone is not None and facts.kind in WINDOWED_KINDS
+    if is_windowed and not is_in_window(now, ZoneInfo(str(facts.timezone)), facts.spec.window):
+        return "deferred"
     return None
 
 
-def _check_in_refusal(
-    message: Message, check_in: CheckIn, enrollment: Enrollment, now: datetime
-) -> str | None:
-    if message.kind == MessageKind.CHECK_IN:
-        if check_in.status != CheckInStatus.SCHEDULED:
-            return _cancel(message, now, "cancelled")
-        if enrollment.paused_at is not None:
-            check_in.queued_at = None  # queued again when follow-up resumes
-            return _cancel(message, now, "paused")
-        lateness = timedelta(hours=spec_of(enrollment.protocol).latest_lateness_hours)
-        if now - check_in.due_at > lateness:
-            check_in.status = CheckInStatus.MISSED
-            check_in.reason = "stale"
-            check_in.ended_at = now
-            return _cancel(message, now, "stale")
-    elif check_in.status not in (CheckInStatus.SENT, CheckInStatus.PARTIAL) or check_in.ended_at:
-        return _cancel(message, now, "cancelled")
+def _check_in_refusal(facts: SendFacts, spec: ProtocolSpec, now: datetime) -> str | None:
+    if facts.kind != MessageKind.CHECK_IN:  # a reminder or a re-ask: only while it is open
+        is_open = facts.check_in_status in (CheckInStatus.SENT, CheckInStatus.PARTIAL)
+        return None if is_open and facts.check_in_ended_at is None else "cancelled"
+    if facts.check_in_status != CheckInStatus.SCHEDULED:
+        return "cancelled"
+    if facts.is_paused:
+        return "paused"
+    lateness = timedelta(hours=spec.latest_lateness_hours)
+    if facts.check_in_due_at is not None and now - facts.check_in_due_at > lateness:
+        return "stale"
     return None
+
+
+def refuse(
+    session: Session, message: Message, refusal: str, facts: SendFacts, *, now: datetime
+) -> str:
+    """Put a claimed text that may not go (``refusal_of``) where it belongs; say why."""
+    if refusal == "deferred" and facts.timezone is not None and facts.spec is not None:
+        at = into_window(now, ZoneInfo(facts.timezone), facts.spec.window)
+        _requeue(message, at, count_attempt=False)
+        return refusal
+    check_in = session.get(CheckIn, message.check_in_id) if message.check_in_id else None
+    if check_in is not None and refusal == "paused":
+        check_in.queued_at = None  # queued again when follow-up resumes
+    if check_in is not None and refusal == "stale":
+        check_in.status = CheckInStatus.MISSED
+        check_in.reason = "stale"
+        check_in.ended_at = now
+    return _cancel(message, now, refusal)
 
 
 def _cancel(message: Message, now: datetime, outcome: str) -> str:

@@ -21,13 +21,14 @@ from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, Table, bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from recovery.models import Base, CheckIn, Enrollment, Message, Patient, Protocol
-from recovery.sending.delivery import check_sendable, record_failure, record_sent, validity_of
+from recovery.models import CheckIn, Enrollment, Message, Patient, Protocol
+from recovery.protocols.definitions import ProtocolSpec, parse_definition
+from recovery.sending.delivery import SendFacts, record_failure, record_sent, refusal_of, refuse
 from recovery.sending.gateways import SendError, SentText, SmsGateway
 from recovery.sending.pacing import Pacer
 from recovery.sending.turn import sending_turn
@@ -41,6 +42,7 @@ REFILL_AT = 20
 RECORD_AT = 20
 _logger = logging.getLogger(__name__)
 _Row = TypeVar("_Row", Patient, Enrollment, CheckIn, Protocol)
+_MESSAGES = cast(Table, Message.__table__)
 
 
 def worker_name() -> str:
@@ -66,25 +68,24 @@ class Outbox:
 def claim(session: Session, *, now: datetime, worker: str, limit: int) -> list[int]:
     """Claim up to ``limit`` due pending texts for this worker, with a lease."""
     due = (
-        select(Message.id)
-        .where(Message.status == MessageStatus.PENDING, Message.next_attempt_at <= now)
-        .order_by(Message.next_attempt_at, Message.id)
+        select(_MESSAGES.c.id)
+        .where(_MESSAGES.c.status == MessageStatus.PENDING, _MESSAGES.c.next_attempt_at <= now)
+        .order_by(_MESSAGES.c.next_attempt_at, _MESSAGES.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
     statement = (
-        update(Message)
-        .where(Message.id.in_(due.scalar_subquery()))
+        update(_MESSAGES)
+        .where(_MESSAGES.c.id.in_(due.scalar_subquery()))
         .values(
             status=MessageStatus.CLAIMED,
             claimed_by=worker,
             lease_until=now + LEASE,
-            attempts=Message.attempts + 1,
+            attempts=_MESSAGES.c.attempts + 1,
         )
-        .returning(Message.id)
+        .returning(_MESSAGES.c.id)
     )
-    options = {"synchronize_session": False}
-    return sorted(session.execute(statement, execution_options=options).scalars())
+    return sorted(session.connection().execute(statement).scalars())
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ def _send_all(outbox: Outbox, now: datetime) -> Counter[str]:
     recorded: list[Future[Counter[str]]] = []
     answers: list[Answer] = []
     is_drained = False
+    specs: dict[int, ProtocolSpec] = {}
     refill_at = min(REFILL_AT, outbox.workers)
     with (
         ThreadPoolExecutor(
@@ -133,7 +135,9 @@ def _send_all(outbox: Outbox, now: datetime) -> Counter[str]:
             while running or not is_drained:
                 room = outbox.workers - len(running)
                 if not is_drained and (room >= refill_at or not running):
-                    texts, is_drained = _claim_cleared(outbox, now, min(room, CLAIM_BATCH), counts)
+                    texts, is_drained = _claim_cleared(
+                        outbox, now, min(room, CLAIM_BATCH), counts, specs
+                    )
                     running |= {pool.submit(_send, outbox, text) for text in texts}
                     continue
                 done, running = wait(running, return_when=FIRST_COMPLETED)
@@ -150,41 +154,81 @@ def _send_all(outbox: Outbox, now: datetime) -> Counter[str]:
 
 
 def _claim_cleared(
-    outbox: Outbox, now: datetime, limit: int, counts: Counter[str]
+    outbox: Outbox, now: datetime, limit: int, counts: Counter[str], specs: dict[int, ProtocolSpec]
 ) -> tuple[list[Outgoing], bool]:
-    """Claim texts and clear each to go; count the refused; say whether none was due."""
+    """Claim texts and clear each to go; count the refused; say whether none was due.
+
+    The checks read plain rows (one query for all the claimed texts): only a refused text
+    is loaded as an object, to be put where it belongs.
+    """
     with outbox.sessions.begin() as session:
         ids = claim(session, now=now, worker=outbox.name, limit=limit)
         if not ids:
             return [], True
-        messages, _related = _load_for_checks(session, ids)
+        rows = session.connection().execute(_FACTS, {"ids": ids}).all()
+        _learn_specs(session, {row.protocol_id for row in rows} - specs.keys(), specs)
         cleared = []
-        for message in messages:
-            refusal = check_sendable(session, message, now=now)
-            if refusal is not None:
-                counts[refusal] += 1
+        for row in rows:
+            facts = _facts_of(row, specs)
+            refusal = refusal_of(facts, now=now)
+            if refusal is None:
+                cleared.append(Outgoing(row.id, row.to_number, row.body, facts.validity))
                 continue
-            cleared.append(
-                Outgoing(message.id, message.to_number, message.body, validity_of(message))
-            )
+            message = session.get_one(Message, row.id)
+            counts[refuse(session, message, refusal, facts, now=now)] += 1
     return cleared, False
 
 
-def _load_for_checks(session: Session, ids: list[int]) -> tuple[list[Message], list[Base]]:
-    """The claimed texts, and the rows their checks read (a query per table, not per text).
+_PATIENTS, _ENROLLMENTS, _CHECK_INS, _PROTOCOLS = (
+    cast(Table, model.__table__) for model in (Patient, Enrollment, CheckIn, Protocol)
+)
+# What the checks read of each claimed text, built once.
+_FACTS = (
+    select(
+        _MESSAGES.c.id,
+        _MESSAGES.c.kind,
+        _MESSAGES.c.to_number,
+        _MESSAGES.c.body,
+        _PATIENTS.c.opted_out_at,
+        _PATIENTS.c.timezone,
+        _ENROLLMENTS.c.status.label("enrollment_status"),
+        _ENROLLMENTS.c.paused_at,
+        _ENROLLMENTS.c.protocol_id,
+        _CHECK_INS.c.status.label("check_in_status"),
+        _CHECK_INS.c.due_at,
+        _CHECK_INS.c.ended_at,
+    )
+    .select_from(
+        _MESSAGES.outerjoin(_PATIENTS, _PATIENTS.c.id == _MESSAGES.c.patient_id)
+        .outerjoin(_ENROLLMENTS, _ENROLLMENTS.c.id == _MESSAGES.c.enrollment_id)
+        .outerjoin(_CHECK_INS, _CHECK_INS.c.id == _MESSAGES.c.check_in_id)
+    )
+    .where(_MESSAGES.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(_MESSAGES.c.id)
+)
 
-    The caller holds on to the second list: the session keeps loaded rows only while
-    something else refers to them.
-    """
-    messages = list(session.scalars(select(Message).where(Message.id.in_(ids))))
-    enrollments = _load(session, Enrollment, {m.enrollment_id for m in messages})
-    related: list[Base] = [
-        *_load(session, Patient, {m.patient_id for m in messages}),
-        *enrollments,
-        *_load(session, CheckIn, {m.check_in_id for m in messages}),
-        *_load(session, Protocol, {e.protocol_id for e in enrollments}),
-    ]
-    return sorted(messages, key=lambda message: message.id), related
+
+def _facts_of(row: Row[Any, *tuple[Any, ...]], specs: dict[int, ProtocolSpec]) -> SendFacts:
+    return SendFacts(
+        kind=row.kind,
+        is_opted_out=row.opted_out_at is not None,
+        timezone=row.timezone,
+        enrollment_status=row.enrollment_status,
+        is_paused=row.paused_at is not None,
+        spec=specs.get(row.protocol_id) if row.protocol_id is not None else None,
+        check_in_status=row.check_in_status,
+        check_in_due_at=row.due_at,
+        check_in_ended_at=row.ended_at,
+    )
+
+
+def _learn_specs(session: Session, ids: set[int | None], specs: dict[int, ProtocolSpec]) -> None:
+    """Parse the protocol versions not met yet in this pass (versions are never edited)."""
+    keys = {key for key in ids if key is not None}
+    if keys:
+        query = select(_PROTOCOLS.c.id, _PROTOCOLS.c.definition).where(_PROTOCOLS.c.id.in_(keys))
+        for protocol_id, definition in session.connection().execute(query):
+            specs[protocol_id] = parse_definition(definition, is_new=False)
 
 
 def _load(session: Session, model: type[_Row], ids: set[int | None]) -> list[_Row]:

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from recovery import runtime_of
 from recovery.models import CheckIn, Flag, Message, Patient
 from recovery.sending.due_work import run_due_work
 from recovery.sending.twilio_gateway import TwilioGateway
 from recovery.sending.wiring import gateway_of
-from recovery.states import CheckInStatus, FlagKind, MessageKind
+from recovery.states import CheckInStatus, FlagKind, MessageKind, MessageStatus
 from tests.support.factories import MORNING, enroll_patient, phone_number
 
 CHECK_IN_WORDS = "how bad was your back pain on average"
@@ -150,6 +151,66 @@ def test_a_reminder_late_within_the_lateness_still_goes(runtime, twilio) -> None
     run_due_work(runtime, now=MORNING + timedelta(hours=6))  # 2 h late, within 12 h
     assert len([m for m in twilio.messages if "checking in again" in m.body]) == 1
     assert check_ins(runtime)[0].status == CheckInStatus.SENT
+
+
+@pytest.mark.parametrize(
+    ("change", "outcome"),
+    [
+        ("UPDATE patients SET opted_out_at = created_at", "cancelled"),
+        ("UPDATE enrollments SET status = 'withdrawn'", "cancelled"),
+        ("UPDATE enrollments SET paused_at = created_at", "paused"),
+        ("UPDATE check_ins SET status = 'missed', ended_at = due_at", "cancelled"),
+    ],
+)
+def test_a_queued_check_in_is_checked_again_when_its_turn_comes(
+    runtime, twilio, change: str, outcome: str
+) -> None:
+    # Queued, refused by Twilio, then changed by another process before the next try.
+    enroll_patient(runtime, phone_number(1))
+    twilio.set_fault_rate(1.0, status=500)
+    run_due_work(runtime, now=MORNING)
+    twilio.set_fault_rate(0.0)
+    with runtime.engine.begin() as connection:
+        connection.execute(text(change))
+    counts = run_due_work(runtime, now=MORNING + timedelta(minutes=5))
+    assert counts[f"texts_{outcome}"] >= 1
+    assert check_in_texts(twilio) == Counter()
+    with runtime.sessions() as session:
+        text_row = session.scalars(select(Message).where(Message.kind == MessageKind.CHECK_IN))
+        assert [m.status for m in text_row] == [MessageStatus.CANCELLED]
+    first = check_ins(runtime)[0]
+    assert first.queued_at is None if outcome == "paused" else first.queued_at is not None
+
+
+def test_a_reminder_for_a_check_in_answered_meanwhile_is_not_sent(runtime, twilio) -> None:
+    enroll_patient(runtime, phone_number(1))
+    run_due_work(runtime, now=MORNING)
+    twilio.set_fault_rate(1.0, status=500)
+    run_due_work(runtime, now=MORNING + timedelta(hours=4))
+    twilio.set_fault_rate(0.0)
+    with runtime.engine.begin() as connection:
+        connection.execute(text("UPDATE check_ins SET status = 'answered', pain = 2"))
+    counts = run_due_work(runtime, now=MORNING + timedelta(hours=4, minutes=5))
+    assert counts["texts_cancelled"] == 1
+    assert not [m for m in twilio.messages if "checking in again" in m.body]
+
+
+def test_a_queued_check_in_waits_for_the_window_without_spending_a_try(runtime, twilio) -> None:
+    enroll_patient(runtime, phone_number(1))
+    twilio.set_fault_rate(1.0, status=500)
+    run_due_work(runtime, now=MORNING)
+    twilio.set_fault_rate(0.0)
+    with runtime.engine.begin() as connection:  # the patient turns out to be in Sydney
+        connection.execute(text("UPDATE patients SET timezone = 'Australia/Sydney'"))
+    counts = run_due_work(runtime, now=MORNING + timedelta(minutes=5))
+    assert counts["texts_deferred"] >= 1
+    with runtime.sessions() as session:
+        queued = session.scalars(select(Message).where(Message.kind == MessageKind.CHECK_IN)).one()
+        assert (queued.status, queued.attempts) == (MessageStatus.PENDING, 1)
+        assert queued.next_attempt_at is not None
+        opening = queued.next_attempt_at.astimezone(ZoneInfo("Australia/Sydney"))
+    assert check_in_texts(twilio) == Counter()
+    assert opening.time() == time(9, 0)
 
 
 @pytest.mark.parametrize(
