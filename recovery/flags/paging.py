@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from recovery.models import Flag, Message
@@ -17,18 +17,23 @@ from recovery.staff.audit import record_event
 from recovery.states import Direction, FlagStatus, MessageKind, MessageStatus, Severity
 
 
+def paged_once() -> list[ColumnElement[bool]]:
+    """Urgent flags still open after one page: the repeat may be due."""
+    return [
+        Flag.severity == Severity.URGENT,
+        Flag.status == FlagStatus.OPEN,
+        Flag.escalations == 1,
+        Flag.escalated_at.is_not(None),
+    ]
+
+
 def escalate_unacknowledged(session: Session, *, now: datetime, on_call: OnCall) -> int:
     """Page the on-call nurse once more for urgent flags still open after the repeat time."""
     if not on_call.phone:
         return 0
     query = (
         select(Flag)
-        .where(
-            Flag.severity == Severity.URGENT,
-            Flag.status == FlagStatus.OPEN,
-            Flag.escalations == 1,
-            Flag.escalated_at.is_not(None),
-        )
+        .where(*paged_once())
         .order_by(Flag.escalated_at)
         .with_for_update(skip_locked=True)
     )

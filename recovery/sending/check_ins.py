@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BindParameter, Select, bindparam, select
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, select
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from recovery.flags.lifecycle import evaluate_enrollment, raise_flag
@@ -43,6 +43,24 @@ def at_instant(now: datetime) -> BindParameter[datetime]:
     return bindparam(None, now, type_=CheckIn.due_at.type, literal_execute=True)
 
 
+def due_to_queue(now: datetime) -> list[ColumnElement[bool]]:
+    """Check-ins due by ``now`` whose text is not queued yet (before the follow-up checks)."""
+    return [
+        CheckIn.status == CheckInStatus.SCHEDULED,
+        CheckIn.queued_at.is_(None),
+        CheckIn.due_at <= at_instant(now),
+    ]
+
+
+def waiting(now: datetime) -> list[ColumnElement[bool]]:
+    """Check-ins sent by ``now`` and still waiting for answers: a reminder or an end may be due."""
+    return [
+        CheckIn.status.in_(WAITING),
+        CheckIn.ended_at.is_(None),
+        CheckIn.sent_at <= at_instant(now),
+    ]
+
+
 def _followed(query: Select[CheckIn]) -> Select[CheckIn]:
     """Only check-ins of active, unpaused enrollments of patients who still take texts."""
     return (
@@ -62,13 +80,7 @@ def _followed(query: Select[CheckIn]) -> Select[CheckIn]:
 def queue_due_check_ins(session: Session, *, clinic: Clinic, now: datetime) -> Counter[str]:
     """Queue the text of every due check-in in its window; mark the too-late ones missed."""
     counts: Counter[str] = Counter()
-    query = _followed(
-        select(CheckIn).where(
-            CheckIn.status == CheckInStatus.SCHEDULED,
-            CheckIn.queued_at.is_(None),
-            CheckIn.due_at <= at_instant(now),
-        )
-    ).order_by(CheckIn.id)
+    query = _followed(select(CheckIn).where(*due_to_queue(now))).order_by(CheckIn.id)
     last_id = 0
     while batch := session.scalars(query.where(CheckIn.id > last_id).limit(BATCH)).all():
         for check_in in batch:
@@ -124,14 +136,9 @@ def _text_for(
 
 def queue_reminders(session: Session, *, clinic: Clinic, now: datetime) -> int:
     """One reminder for each sent check-in still short of answers after the protocol's wait."""
-    query = _followed(
-        select(CheckIn).where(
-            CheckIn.status.in_(WAITING),
-            CheckIn.ended_at.is_(None),
-            CheckIn.reminders_sent == 0,
-            CheckIn.sent_at <= at_instant(now),
-        )
-    ).order_by(CheckIn.sent_at)
+    query = _followed(select(CheckIn).where(*waiting(now), CheckIn.reminders_sent == 0)).order_by(
+        CheckIn.sent_at
+    )
     count = 0
     for check_in in session.scalars(query):
         spec = spec_of(check_in.enrollment.protocol)
@@ -160,12 +167,7 @@ def end_waits(session: Session, *, now: datetime, on_call: OnCall | None) -> Cou
     counts: Counter[str] = Counter()
     query = (
         select(CheckIn)
-        .where(
-            CheckIn.status.in_(WAITING),
-            CheckIn.ended_at.is_(None),
-            CheckIn.sent_at.is_not(None),
-            CheckIn.sent_at <= at_instant(now),
-        )
+        .where(*waiting(now))
         .options(joinedload(CheckIn.enrollment))
         .with_for_update(skip_locked=True, of=CheckIn)
     )

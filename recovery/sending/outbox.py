@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Row, Table, bindparam, select, update
+from sqlalchemy import ColumnElement, Row, Table, bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from recovery.models import CheckIn, Enrollment, Message, Patient, Protocol
@@ -65,11 +65,16 @@ class Outbox:
         self.name = self.name or worker_name()
 
 
+def due_texts(now: datetime) -> list[ColumnElement[bool]]:
+    """Pending texts whose (next) try is due by ``now``."""
+    return [_MESSAGES.c.status == MessageStatus.PENDING, _MESSAGES.c.next_attempt_at <= now]
+
+
 def claim(session: Session, *, now: datetime, worker: str, limit: int) -> list[int]:
     """Claim up to ``limit`` due pending texts for this worker, with a lease."""
     due = (
         select(_MESSAGES.c.id)
-        .where(_MESSAGES.c.status == MessageStatus.PENDING, _MESSAGES.c.next_attempt_at <= now)
+        .where(*due_texts(now))
         .order_by(_MESSAGES.c.next_attempt_at, _MESSAGES.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -107,13 +112,21 @@ def send_pending(outbox: Outbox, *, now: datetime) -> Counter[str]:
     Texts are claimed as threads come free, a score or so at a time, so no thread waits for
     the slowest text of a batch and no text waits long between its check and its send. The
     threads only call Twilio; this thread claims, checks and records (in batches too). One
-    sender works at a time (``turn``).
+    sender works at a time (``turn``); a pass with nothing due does not ask for its turn.
     """
+    if not _is_any_due(outbox, now):
+        return Counter()
     engine = outbox.sessions.kw["bind"]
     with sending_turn(engine) as is_mine:
         if not is_mine:
             return Counter(not_my_turn=1)
         return _send_all(outbox, now)
+
+
+def _is_any_due(outbox: Outbox, now: datetime) -> bool:
+    query = select(_MESSAGES.c.id).where(*due_texts(now)).limit(1)
+    with outbox.sessions() as session:
+        return session.connection().execute(query).first() is not None
 
 
 def _send_all(outbox: Outbox, now: datetime) -> Counter[str]:

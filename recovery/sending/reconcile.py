@@ -12,7 +12,7 @@ import logging
 from collections import Counter
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from recovery.models import Message
@@ -26,19 +26,21 @@ CLOCK_SLACK = timedelta(days=2)
 _logger = logging.getLogger(__name__)
 
 
+def expired(now: datetime) -> list[ColumnElement[bool]]:
+    """Claimed texts whose sender's lease ran out before ``now``."""
+    return [Message.status == MessageStatus.CLAIMED, Message.lease_until < now]
+
+
 def reconcile_expired(outbox: Outbox, *, now: datetime, limit: int = 500) -> Counter[str]:
     """Settle every claimed text whose lease ran out: found at Twilio, or queued again."""
     counts: Counter[str] = Counter()
     with outbox.sessions.begin() as session:
-        expired = (
-            select(Message.id)
-            .where(Message.status == MessageStatus.CLAIMED, Message.lease_until < now)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
+        lapsed = (
+            select(Message.id).where(*expired(now)).limit(limit).with_for_update(skip_locked=True)
         )
         statement = (
             update(Message)
-            .where(Message.id.in_(expired.scalar_subquery()))
+            .where(Message.id.in_(lapsed.scalar_subquery()))
             .values(claimed_by=outbox.name, lease_until=now + LEASE)
             .returning(Message.id)
         )

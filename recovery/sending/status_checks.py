@@ -13,7 +13,7 @@ import logging
 from collections import Counter
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 
 from recovery.models import Message
 from recovery.sending.delivery import record_status
@@ -33,20 +33,25 @@ UNSETTLED = (
 _logger = logging.getLogger(__name__)
 
 
+def quiet(now: datetime) -> list[ColumnElement[bool]]:
+    """Sent texts unsettled and quiet for ten minutes, due to be asked about."""
+    return [
+        Message.direction == Direction.OUTBOUND,
+        Message.sid.is_not(None),
+        Message.status.in_(UNSETTLED),
+        Message.status_at <= now - QUIET_FOR,
+        Message.status_at > now - GIVE_UP_AFTER,
+        or_(Message.next_attempt_at.is_(None), Message.next_attempt_at <= now),
+    ]
+
+
 def check_quiet_statuses(outbox: Outbox, *, now: datetime, limit: int = 200) -> Counter[str]:
     """Fetch the status of each text unsettled for ten minutes; record what changed."""
     counts: Counter[str] = Counter()
     with outbox.sessions.begin() as session:
         query = (
             select(Message)
-            .where(
-                Message.direction == Direction.OUTBOUND,
-                Message.sid.is_not(None),
-                Message.status.in_(UNSETTLED),
-                Message.status_at <= now - QUIET_FOR,
-                Message.status_at > now - GIVE_UP_AFTER,
-                or_(Message.next_attempt_at.is_(None), Message.next_attempt_at <= now),
-            )
+            .where(*quiet(now))
             .order_by(Message.status_at)
             .limit(limit)
             .with_for_update(skip_locked=True)

@@ -15,7 +15,7 @@ import logging
 from collections import Counter
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 
 from recovery.models import Message
 from recovery.sending.delivery import record_status
@@ -31,21 +31,26 @@ CLOCK_SLACK = timedelta(minutes=5)  # Twilio's clock and ours may differ a littl
 _logger = logging.getLogger(__name__)
 
 
+def unsettled(now: datetime) -> list[ColumnElement[bool]]:
+    """TwiML replies still without a SID, old enough to settle, due to be looked for."""
+    return [
+        Message.status == MessageStatus.QUEUED,
+        Message.sid.is_(None),
+        Message.direction == Direction.OUTBOUND,
+        Message.kind == MessageKind.RESPONSE,
+        Message.created_at <= now - SETTLED_AFTER,
+        Message.created_at > now - TOO_OLD,
+        or_(Message.next_attempt_at.is_(None), Message.next_attempt_at <= now),
+    ]
+
+
 def send_unsent_replies(outbox: Outbox, *, now: datetime, limit: int = 200) -> Counter[str]:
     """Settle each TwiML reply still without a SID: found at Twilio, or queued to send."""
     counts: Counter[str] = Counter()
     with outbox.sessions.begin() as session:
         query = (
             select(Message)
-            .where(
-                Message.status == MessageStatus.QUEUED,
-                Message.sid.is_(None),
-                Message.direction == Direction.OUTBOUND,
-                Message.kind == MessageKind.RESPONSE,
-                Message.created_at <= now - SETTLED_AFTER,
-                Message.created_at > now - TOO_OLD,
-                or_(Message.next_attempt_at.is_(None), Message.next_attempt_at <= now),
-            )
+            .where(*unsettled(now))
             .order_by(Message.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
