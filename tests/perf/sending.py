@@ -26,10 +26,11 @@ from recovery.runtime import Runtime
 from recovery.sending.due_work import run_due_work
 from recovery.sending.wiring import gateway_of, outbox_of
 from recovery.states import CheckInStatus
-from tests.perf.data import ZONE, add_wave
+from tests.perf.data import add_wave
 from tests.perf.databases import DATABASE_NAMES, fresh_database, fresh_sqlite
 from tests.perf.plan import Plan
 from tests.perf.processes import flask, service_env
+from tests.support.dates import zone_inside_the_window_now
 from tests.support.twilio_server import TwilioServer
 
 LATENCY = 0.15  # seconds the test server takes to answer each create, like Twilio
@@ -168,29 +169,34 @@ def one_at_a_time(kind: str, count: int, workdir: Path) -> float:
             return send_rate(server.accepted_times)
 
 
-def yesterday_morning(now: datetime) -> datetime:
-    """10:00 yesterday in Los Angeles: a past wave, so the welcome texts are not yet due."""
-    local = now.astimezone(ZoneInfo(ZONE)) - timedelta(days=1)
-    return local.replace(hour=10, minute=0, second=0, microsecond=0).astimezone(UTC)
+def just_before(now: datetime) -> tuple[datetime, str]:
+    """An instant a few minutes ago, and a time zone where it was daytime then.
+
+    The import runs after it, so the 24 h check-ins of procedures a day before it are due
+    at that instant and only minutes overdue when enrolled (not too late to send), while the
+    welcome texts the import queues fall due only when it runs, after the wave's instant.
+    """
+    at = (now - timedelta(minutes=3)).replace(second=0, microsecond=0)
+    return at, zone_inside_the_window_now(at)
 
 
-def write_csv(path: Path, count: int, performed_at: datetime) -> list[str]:
-    """An import file of ``count`` consenting patients; return their phones."""
+def write_csv(path: Path, count: int, performed_at: datetime, zone: str) -> list[str]:
+    """An import file of ``count`` consenting patients in ``zone``; return their phones."""
     phones = [f"+1415555{index:04d}" for index in range(count)]
     with path.open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
         writer.writerow(["name", "phone", "performed_at", "consent", "timezone", "language"])
-        local = performed_at.astimezone(ZoneInfo(ZONE)).isoformat()
+        local = performed_at.astimezone(ZoneInfo(zone)).isoformat()
         for index, phone in enumerate(phones):
-            writer.writerow([f"Patient {index} Test", phone, local, "yes", ZONE, "en"])
+            writer.writerow([f"Patient {index} Test", phone, local, "yes", zone, "en"])
     return phones
 
 
 def imported_wave(count: int, workdir: Path) -> tuple[WaveRun, float]:
     """The issue's check: a fresh SQLite file, ``init-db``, ``import-enrollments``, one tick."""
-    at = yesterday_morning(datetime.now(UTC))
+    at, zone = just_before(datetime.now(UTC))
     source = workdir / "wave.csv"
-    phones = write_csv(source, count, at - timedelta(hours=24))
+    phones = write_csv(source, count, at - timedelta(hours=24), zone)
     try:
         with (
             fresh_sqlite(workdir, "imported.db", is_prepared=False) as url,

@@ -37,9 +37,10 @@ NOTES = [
     "database kind and server latency.",
     "Import CLI + one tick (the issue's acceptance check): a CSV of 2,000 patients with "
     "distinct numbers, then `flask init-db`, `flask import-enrollments FILE.csv` and one "
-    "`flask tick --at <10:00 Los Angeles time, when the 24 h check-ins are due>` as separate "
-    "processes on a fresh SQLite file; the instant is yesterday's, so the welcome texts the "
-    "import queued (due now) are not part of the wave.",
+    "`flask tick --at <an instant 3 minutes before the import, when the 24 h check-ins are "
+    "due>` as separate processes on a fresh SQLite file, the patients in a time zone where "
+    "that instant is daytime; the welcome texts the import queued fall due after that "
+    "instant, so they are not part of the wave.",
     f"Paced wave: the same as the morning wave with `SMS_RATE_PER_SECOND={PACE:g}`, timed where "
     "Twilio counts a request, when it arrives at the server: achieved rate = (texts - 1) / "
     "(last - first arrival); 'busiest second' is the most creates arriving in any sliding 1 s "
