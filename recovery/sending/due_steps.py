@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, exists, false, select
 from sqlalchemy.orm import Session
 
 from recovery.flags.paging import paged_once
@@ -35,12 +35,16 @@ class DueSteps:
     quiet_statuses: bool
 
 
-def due_steps(session: Session, *, now: datetime) -> DueSteps:
-    """Ask, in one statement, which steps of the pass have work as of ``now``."""
+def due_steps(session: Session, *, now: datetime, with_pages: bool) -> DueSteps:
+    """Ask, in one statement, which steps of the pass have work as of ``now``.
+
+    ``with_pages``: whether to ask about repeat pages (only when an on-call phone is set;
+    the question reads every open flag).
+    """
     questions: dict[str, tuple[type[Base], list[ColumnElement[bool]]]] = {
         "check_ins": (CheckIn, due_to_queue(now)),
         "waits": (CheckIn, waiting(now)),
-        "pages": (Flag, paged_once()),
+        "pages": (Flag, paged_once() if with_pages else [false()]),
         "expired_leases": (Message, expired(now)),
         "unsent_replies": (Message, unsettled(now)),
         "pending_texts": (Message, due_texts(now)),

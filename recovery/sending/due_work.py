@@ -67,8 +67,8 @@ def do_due_work(runtime: Runtime, *, now: datetime) -> Counter[str]:
     counts: Counter[str] = Counter()
     clinic, on_call = runtime.clinic, runtime.on_call
     with runtime.sessions() as session:
-        due = due_steps(session, now=now)
-    if due.check_ins or due.waits or (due.pages and on_call is not None):
+        due = due_steps(session, now=now, with_pages=on_call is not None and bool(on_call.phone))
+    if due.check_ins or due.waits or due.pages:
         with runtime.transaction() as session:
             if due.check_ins:
                 _add(counts, "check_ins_", queue_due_check_ins(session, clinic=clinic, now=now))

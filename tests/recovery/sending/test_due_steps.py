@@ -1,4 +1,5 @@
-"""A pass with nothing due reads the database once, then writes the heartbeat."""
+"""A pass asks first which of its steps have work: with nothing due it reads the database
+once, then writes the heartbeat."""
 
 from __future__ import annotations
 
@@ -6,9 +7,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, select
 
+from recovery.flags.lifecycle import raise_flag
+from recovery.models import Enrollment, Message
+from recovery.runtime import OnCall
 from recovery.sending.due_work import run_due_work
+from recovery.states import FlagKind, MessageKind
+from tests.conftest import with_settings
 from tests.support.factories import MORNING, enroll_patient, phone_number
 
 
@@ -52,3 +58,29 @@ def test_a_pass_with_work_due_does_it_after_asking(runtime) -> None:
     assert counts["reminders_queued"] == 1
     assert counts["texts_sent"] == 1
     assert any(s.startswith("INSERT INTO messages") for s in writes(seen))
+
+
+def test_the_pass_pages_again_for_an_urgent_flag_left_open_only_with_an_on_call_phone(
+    runtime, settings
+) -> None:
+    enrollment_id = enroll_patient(runtime, phone_number(1), performed_at=MORNING)
+    run_due_work(runtime, now=MORNING)
+    on_call = OnCall(phone="+15625550199", flag_url=lambda i: f"/flags/{i}")
+    with runtime.transaction() as session:
+        enrollment = session.get_one(Enrollment, enrollment_id)
+        raise_flag(
+            session,
+            enrollment,
+            FlagKind.RED_FLAG_SYMPTOMS,
+            reason="numb",
+            now=MORNING,
+            on_call=on_call,
+        )
+    half_hour_on = MORNING + timedelta(minutes=30)
+    assert run_due_work(runtime, now=half_hour_on)["pages_repeated"] == 0  # no ON_CALL_PHONE
+    runtime.settings = with_settings(settings, on_call_phone="+15625550199")
+    assert run_due_work(runtime, now=half_hour_on - timedelta(minutes=1))["pages_repeated"] == 0
+    assert run_due_work(runtime, now=half_hour_on)["pages_repeated"] == 1
+    with runtime.sessions() as session:
+        pages = session.scalars(select(Message).where(Message.kind == MessageKind.ON_CALL)).all()
+    assert [page.to_number for page in pages] == ["+15625550199"] * 2
