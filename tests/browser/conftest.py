@@ -141,6 +141,9 @@ def sign_in_as(page: Page, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Flags")).to_be_visible()
+    # The heading shows before the page's script has run; its timers (the worklist's
+    # refresh) are set by the time the load event fires.
+    page.wait_for_load_state("load")
 
 
 @pytest.fixture
