@@ -99,7 +99,8 @@ def refuse(
     session: Session, message: Message, refusal: str, facts: SendFacts, *, now: datetime
 ) -> str:
     """Put a claimed text that may not go (``refusal_of``) where it belongs; say why."""
-    if refusal == "deferred" and facts.timezone is not None and facts.spec is not None:
+    if refusal == "deferred":
+        assert facts.timezone is not None and facts.spec is not None  # only then deferred
         at = into_window(now, ZoneInfo(facts.timezone), facts.spec.window)
         _requeue(message, at, count_attempt=False)
         return refusal
