@@ -93,8 +93,6 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 # SQLite's writers wait in line inside the process, not in SQLite's busy handler.
 #
-# SQLite's writers wait in line inside the process, not in SQLite's busy handler.
-#
 # SQLite lets one transaction write at a time. Every transaction here begins with ``BEGIN
 # IMMEDIATE``, taking the write lock up front so that two writers never deadlock on an
 # upgrade. A writer that finds the lock taken sleeps in SQLite's busy handler, in steps that

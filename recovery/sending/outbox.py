@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Row, Table, bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -41,7 +41,6 @@ CLAIM_BATCH = 200
 REFILL_AT = 20
 RECORD_AT = 20
 _logger = logging.getLogger(__name__)
-_Row = TypeVar("_Row", Patient, Enrollment, CheckIn, Protocol)
 _MESSAGES = cast(Table, Message.__table__)
 
 
@@ -244,9 +243,8 @@ def _learn_specs(session: Session, ids: set[int | None], specs: dict[int, Protoc
             specs[protocol_id] = parse_definition(definition, is_new=False)
 
 
-def _load(session: Session, model: type[_Row], ids: set[int | None]) -> list[_Row]:
-    keys = {key for key in ids if key is not None}
-    return list(session.scalars(select(model).where(model.id.in_(keys)))) if keys else []
+def _load_check_ins(session: Session, ids: set[int]) -> list[CheckIn]:
+    return list(session.scalars(select(CheckIn).where(CheckIn.id.in_(ids)))) if ids else []
 
 
 def _send(outbox: Outbox, text: Outgoing) -> Answer:
@@ -284,8 +282,12 @@ def _record_accepted(outbox: Outbox, accepted: dict[int, SentText], now: datetim
     with outbox.sessions.begin() as session:
         sids = {message_id: sent.sid for message_id, sent in accepted.items()}
         mine = _lock_own(session, outbox, list(accepted), sids)
-        check_in_ids = {m.check_in_id for m in mine.values() if m.kind == MessageKind.CHECK_IN}
-        _check_ins = _load(session, CheckIn, check_in_ids)  # held: record_sent reads them
+        check_in_ids = {
+            m.check_in_id
+            for m in mine.values()
+            if m.kind == MessageKind.CHECK_IN and m.check_in_id is not None
+        }
+        _check_ins = _load_check_ins(session, check_in_ids)  # held: record_sent reads them
         for message_id, sent in accepted.items():
             message = mine.get(message_id)
             if message is None:

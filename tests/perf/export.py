@@ -16,6 +16,7 @@ from recovery.models import CheckIn
 from recovery.runtime import utc_now
 from tests.perf.data import Row, add_patients, check_in, chunks, finish, insert_rows
 from tests.perf.databases import fresh_postgres
+from tests.perf.memory import resident_and_peak
 from tests.perf.plan import Plan
 from tests.perf.processes import FLASK, ROOT, resident_memory, service_env
 from tests.perf.report import Figure, Goal
@@ -99,21 +100,11 @@ def export_memory(plan: Plan) -> list[Figure]:
     growth = [100 * (run[0] / base[0] - 1) for run, base in zip(runs, baseline, strict=True)]
     label = f"flask export-fhir, {big:,} answered check-ins"
     return [
-        Figure(
+        *resident_and_peak(
             EXPORT,
-            f"{label}: resident at the end (VmRSS)",
-            "MiB",
-            [run[0] for run in runs],
-            baseline_name=f"{small:,} answered check-ins",
-            baseline_runs=[base[0] for base in baseline],
-        ),
-        Figure(
-            EXPORT,
-            f"{label}: peak (VmHWM)",
-            "MiB",
-            [run[1] for run in runs],
-            baseline_name=f"{small:,} answered check-ins",
-            baseline_runs=[base[1] for base in baseline],
+            (f"{label}: resident at the end (VmRSS)", f"{label}: peak (VmHWM)"),
+            runs,
+            (f"{small:,} answered check-ins", baseline),
         ),
         Figure(
             EXPORT,

@@ -60,6 +60,29 @@ def scheduler_memory(url: str, passes: int, log: Path) -> tuple[float, float]:
         return resident_memory(process.pid)
 
 
+def resident_and_peak(
+    benchmark: str,
+    names: tuple[str, str],
+    runs: list[tuple[float, float]],
+    baseline: tuple[str, list[tuple[float, float]]],
+    goal: Goal | None = None,
+) -> list[Figure]:
+    """The two figures of ``resident_memory``'s runs (VmRSS, VmHWM), each beside its baseline."""
+    baseline_name, baseline_runs = baseline
+    return [
+        Figure(
+            benchmark,
+            name,
+            "MiB",
+            [run[which] for run in runs],
+            goal,
+            baseline_name=baseline_name,
+            baseline_runs=[base[which] for base in baseline_runs],
+        )
+        for which, name in enumerate(names)
+    ]
+
+
 def memory(plan: Plan) -> list[Figure]:
     """Benchmark 5: RSS with many future check-ins against RSS over an empty database."""
     log = plan.workdir / "scheduler-memory.log"
@@ -75,23 +98,12 @@ def memory(plan: Plan) -> list[Figure]:
     label = f"scheduler, {plan.memory_check_ins:,} future check-ins, {plan.memory_passes} passes"
     growth = [f[0] - e[0] for f, e in zip(full, empty, strict=True)]
     return [
-        Figure(
+        *resident_and_peak(
             MEMORY,
-            f"{label}: resident (VmRSS)",
-            "MiB",
-            [f[0] for f in full],
+            (f"{label}: resident (VmRSS)", f"{label}: peak (VmHWM)"),
+            full,
+            ("empty database", empty),
             Goal("<", 150, "< 150 MiB"),
-            baseline_name="empty database",
-            baseline_runs=[e[0] for e in empty],
-        ),
-        Figure(
-            MEMORY,
-            f"{label}: peak (VmHWM)",
-            "MiB",
-            [f[1] for f in full],
-            Goal("<", 150, "< 150 MiB"),
-            baseline_name="empty database",
-            baseline_runs=[e[1] for e in empty],
         ),
         Figure(
             MEMORY,
