@@ -142,6 +142,7 @@ def test_the_simulator_shows_the_phone_and_sends_a_reply(
     enroll_patient(runtime)
     sign_in(page, NURSE_EMAIL)
     page.get_by_role("link", name="Phone simulator").click()
+    page.wait_for_load_state("load")  # the script that opens the phone on a choice has run
     page.get_by_label("Patient").select_option("Maria Lopez")
     expect(page.get_by_role("heading", name="Maria Lopez's phone")).to_be_visible()
     page.get_by_label("Message").fill("7")
